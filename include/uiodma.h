@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * libuiodma - drive a PCI device with DMA from userspace, without an IOMMU.
+ *
+ * This is the one header an application includes.  Each area of the API
+ * lives in its own header under uiodma/, all included from here:
+ *
+ *   uiodma/error.h  errors: every call sets errno and a message naming the
+ *                   cause and the fix (ud_errmsg())
+ *   uiodma/mem.h    hugepage memory in IOVA-as-PA mode, zones
+ *   uiodma/ring.h   lock-free rings of pointers
+ *   uiodma/pool.h   DMA buffer pools
+ *   uiodma/desc.h   device descriptor rings and barriers
+ *   uiodma/dev.h    PCI device open/bind, BARs, config space
+ *   uiodma/irq.h    interrupts, one pollable fd per vector
+ *
+ * Link with -luiodma.
+ */
+#ifndef UIODMA_H
+#define UIODMA_H
+
+#include <uiodma/error.h>
+#if __has_include(<uiodma/mem.h>)
+#include <uiodma/mem.h>
+#endif
+#if __has_include(<uiodma/ring.h>)
+#include <uiodma/ring.h>
+#endif
+#if __has_include(<uiodma/pool.h>)
+#include <uiodma/pool.h>
+#endif
+#if __has_include(<uiodma/desc.h>)
+#include <uiodma/desc.h>
+#endif
+#if __has_include(<uiodma/dev.h>)
+#include <uiodma/dev.h>
+#endif
+#if __has_include(<uiodma/irq.h>)
+#include <uiodma/irq.h>
+#endif
+
+#endif /* UIODMA_H */

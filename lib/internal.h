@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: MIT */
+/* Helpers private to libuiodma; never installed. */
+#ifndef UIODMA_INTERNAL_H
+#define UIODMA_INTERNAL_H
+
+#include <stddef.h>
+
+#define UD_EXPORT __attribute__((visibility("default")))
+
+/*
+ * ud_fail() - record an error for ud_errmsg() and set errno to @err.
+ * Always returns -1 so a caller can write "return ud_fail(EINVAL, ...)".
+ */
+int ud_fail(int err, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* ud_fail_null() - as ud_fail(), returning NULL. */
+void *ud_fail_null(int err, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+#endif /* UIODMA_INTERNAL_H */

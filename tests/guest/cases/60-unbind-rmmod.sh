@@ -1,0 +1,24 @@
+# Unbind wakes a blocked reader with EIO; rebind works; rmmod works.
+edu=$(pci_find $EDU)
+u=$(uio_of "$edu")
+uiotest wait-removed "$u" > /tmp/wait.out 2>&1 &
+pid=$!
+sleep 1
+check unbind-edu-while-waiting unbind "$edu"
+i=0
+while kill -0 $pid 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+if kill -0 $pid 2>/dev/null; then
+	fail blocked-reader-woken "reader still blocked 5 s after unbind"
+	kill -9 $pid
+else
+	wait $pid
+	rc=$?
+	sed 's/^/    /' /tmp/wait.out
+	expect blocked-reader-gets-eio 0 "$rc"
+fi
+check rebind-edu bind uio_dma "$edu"
+u=$(uio_of "$edu")
+check edu-works-after-rebind uiotest edu-id "$u"
+check unbind-again unbind "$edu"
+check rmmod-uio-dma rmmod uio_dma
+check no-uio-dma-left sh -c '! lsmod | grep -q "^uio_dma "'

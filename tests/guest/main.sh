@@ -1,0 +1,19 @@
+#!/bin/sh
+# Guest side: run the test cases (cases/*.sh), the demo or the benchmarks.
+. /guest/lib.sh
+case $1 in
+test)
+	for c in /guest/cases/*.sh; do
+		echo "UDGUEST CASE $(basename "$c" .sh)"
+		timeout 120 sh -c ". /guest/lib.sh; . $c" ||
+			fail "$(basename "$c" .sh)" "case exited $? (timeout or error)"
+	done ;;
+demo)
+	sh -c ". /guest/lib.sh; . /guest/demo.sh" ;;
+bench)
+	for b in /guest/bench/*.sh; do
+		[ -e "$b" ] && sh -c ". /guest/lib.sh; . $b"
+	done ;;
+*)
+	echo "UDTEST FAIL guest: unknown mode '$1'" ;;
+esac

@@ -1,0 +1,66 @@
+#!/bin/sh
+# Build the guest's initramfs for one kernel.
+#
+# usage: tests/guest/mkinitramfs.sh BUILD RELEASE KERNELDIR UIO_DMA_KO OUT
+#
+# It holds busybox, uio.ko and the other kernel modules the tests use (with
+# their dependencies, from the same kernel package, decompressed), the fresh
+# uio_dma.ko, the programs in BUILD/guest/bin and BUILD/tools with the shared
+# libraries they need, and the guest scripts from tests/guest/.
+set -eu
+build=$1 rel=$2 ko=$4 out=$5
+kdir=$(cd "$3" && pwd)
+here=$(cd "$(dirname "$0")" && pwd)
+pkg=$kdir/pkg
+root=$build/guest/$rel/root
+
+# Modules the guest may load, besides uio_dma itself.
+MODULES="uio uio_pci_generic e1000e nvme"
+
+[ -f "$pkg/lib/modules/$rel/modules.dep" ] || depmod -b "$pkg" "$rel"
+
+rm -rf "$root"
+mkdir -p "$root/bin" "$root/lib/modules/$rel/extra" "$root/guest/bin" \
+	"$root/proc" "$root/sys" "$root/dev" "$root/etc"
+cp /bin/busybox "$root/bin/busybox"
+ln -s busybox "$root/bin/sh"
+
+for m in $MODULES; do
+	modprobe -d "$pkg" -S "$rel" --show-depends "$m" | awk '$1 == "insmod" {print $2}'
+done | sort -u | while read -r path; do
+	rp=${path#"$pkg"}
+	dst=$root${rp%.xz}
+	dst=${dst%.zst}
+	mkdir -p "$(dirname "$dst")"
+	case $path in
+	*.xz) xz -dc "$path" > "$dst" ;;
+	*.zst) zstd -qdc "$path" > "$dst" ;;
+	*) cp "$path" "$dst" ;;
+	esac
+done
+cp "$ko" "$root/lib/modules/$rel/extra/"
+for f in modules.order modules.builtin modules.builtin.modinfo; do
+	cp "$pkg/lib/modules/$rel/$f" "$root/lib/modules/$rel/"
+done
+depmod -b "$root" "$rel"
+
+# Programs and the shared libraries they load.
+for b in "$build"/guest/bin/* "$build"/tools/*; do
+	[ -f "$b" ] && [ -x "$b" ] && cp "$b" "$root/guest/bin/"
+done
+[ -f "$build/lib/libuiodma.so" ] &&
+	cp "$build/lib/libuiodma.so" "$root/lib/libuiodma.so.0"
+for b in "$root"/guest/bin/*; do
+	ldd "$b" 2>/dev/null | awk '{for (i = 1; i <= NF; i++) if ($i ~ /^\//) print $i}'
+done | sort -u | while read -r lib; do
+	mkdir -p "$root$(dirname "$lib")"
+	cp -L "$lib" "$root$lib"
+done
+
+cp "$here/init" "$root/init"
+cp "$here"/*.sh "$root/guest/"
+cp -r "$here/cases" "$root/guest/"
+[ -d "$here/bench" ] && cp -r "$here/bench" "$root/guest/"
+chmod +x "$root/init"
+
+(cd "$root" && find . | cpio -o -H newc --quiet) | gzip -1 > "$out"

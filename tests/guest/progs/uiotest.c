@@ -1,0 +1,403 @@
+// SPDX-License-Identifier: MIT
+/*
+ * uiotest - the guest tests' probe of a /dev/uioN device.
+ *
+ * Each subcommand checks one behaviour, prints what it saw and exits 0 only
+ * if the behaviour holds:
+ *
+ *   uiotest maps UIO                 maps are named BARn, sizes match sysfs
+ *   uiotest rd32 UIO BAR OFF         print a 32-bit register (hex)
+ *   uiotest edu-id UIO               edu identification and liveness
+ *   uiotest edu-irq UIO              INTx/MSI wakes read() and poll(), +1 each
+ *   uiotest edu-mask UIO             irqcontrol 0 stops delivery, 1 resumes
+ *   uiotest busmaster UIO            bus mastering on while open, off after
+ *   uiotest hold UIO SECONDS         hold the device open (for crash tests)
+ *   uiotest wait-removed UIO         block in read() until unbind: EIO, no hang
+ *
+ * UIO is the node name, e.g. uio0.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#define EDU_ID		0x00
+#define EDU_LIVENESS	0x04
+#define EDU_IRQ_STATUS	0x24
+#define EDU_IRQ_RAISE	0x60
+#define EDU_IRQ_ACK	0x64
+
+static const char *uio;
+
+static void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+
+static void die(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fprintf(stderr, "uiotest: ");
+	vfprintf(stderr, fmt, ap);
+	fprintf(stderr, "\n");
+	va_end(ap);
+	exit(1);
+}
+
+static int read_sysfs(const char *path, char *buf, size_t len)
+{
+	int fd = open(path, O_RDONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n < 0)
+		return -1;
+	buf[n] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	return 0;
+}
+
+static uint64_t sysfs_u64(const char *fmt, ...)
+{
+	char path[256], buf[64];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(path, sizeof(path), fmt, ap);
+	va_end(ap);
+	if (read_sysfs(path, buf, sizeof(buf)))
+		die("cannot read %s: %s", path, strerror(errno));
+	return strtoull(buf, NULL, 0);
+}
+
+/* The UIO map index whose name is "BAR<bar>", or -1. */
+static int map_of_bar(int bar)
+{
+	char path[256], name[32], want[8];
+
+	snprintf(want, sizeof(want), "BAR%d", bar);
+	for (int m = 0; m < 5; m++) {
+		snprintf(path, sizeof(path), "/sys/class/uio/%s/maps/map%d/name",
+			 uio, m);
+		if (read_sysfs(path, name, sizeof(name)))
+			break;
+		if (!strcmp(name, want))
+			return m;
+	}
+	return -1;
+}
+
+/* Size of BAR @bar from the PCI device's sysfs "resource" file. */
+static uint64_t resource_size(int bar)
+{
+	char path[256];
+	unsigned long long start, end, flags;
+	FILE *f;
+	int i;
+
+	snprintf(path, sizeof(path), "/sys/class/uio/%s/device/resource", uio);
+	f = fopen(path, "r");
+	if (!f)
+		die("cannot open %s: %s", path, strerror(errno));
+	for (i = 0; i <= bar; i++)
+		if (fscanf(f, "%llx %llx %llx", &start, &end, &flags) != 3)
+			die("short %s", path);
+	fclose(f);
+	return start ? end - start + 1 : 0;
+}
+
+static int open_uio(void)
+{
+	char path[64];
+	int fd;
+
+	snprintf(path, sizeof(path), "/dev/%s", uio);
+	fd = open(path, O_RDWR);
+	if (fd < 0)
+		die("cannot open %s: %s", path, strerror(errno));
+	return fd;
+}
+
+static volatile uint32_t *map_bar(int fd, int bar, size_t *len)
+{
+	int m = map_of_bar(bar);
+	void *p;
+
+	if (m < 0)
+		die("%s has no map named BAR%d", uio, bar);
+	*len = sysfs_u64("/sys/class/uio/%s/maps/map%d/size", uio, m);
+	p = mmap(NULL, *len, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+		 (off_t)m * getpagesize());
+	if (p == MAP_FAILED)
+		die("mmap of BAR%d (map%d) failed: %s", bar, m, strerror(errno));
+	return p;
+}
+
+static uint32_t rd32(volatile uint32_t *bar, uint32_t off)
+{
+	return bar[off / 4];
+}
+
+static void wr32(volatile uint32_t *bar, uint32_t off, uint32_t v)
+{
+	bar[off / 4] = v;
+}
+
+static uint32_t event_count(void)
+{
+	return (uint32_t)sysfs_u64("/sys/class/uio/%s/event", uio);
+}
+
+static void msleep(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
+static int cmd_maps(void)
+{
+	int bad = 0, m;
+
+	for (m = 0; m < 5; m++) {
+		char path[256], name[32];
+		uint64_t size, want;
+		int bar;
+
+		snprintf(path, sizeof(path), "/sys/class/uio/%s/maps/map%d/name",
+			 uio, m);
+		if (read_sysfs(path, name, sizeof(name)))
+			break;
+		if (sscanf(name, "BAR%d", &bar) != 1)
+			die("map%d has name '%s', not BARn", m, name);
+		size = sysfs_u64("/sys/class/uio/%s/maps/map%d/size", uio, m);
+		want = resource_size(bar);
+		printf("map%d = BAR%d size 0x%" PRIx64 " (sysfs resource 0x%" PRIx64 ")\n",
+		       m, bar, size, want);
+		if (size != want)
+			bad = 1;
+	}
+	if (m == 0)
+		die("%s has no maps", uio);
+	return bad;
+}
+
+static int cmd_rd32(int bar, uint32_t off)
+{
+	size_t len;
+	volatile uint32_t *p = map_bar(open_uio(), bar, &len);
+
+	printf("0x%08x\n", rd32(p, off));
+	return 0;
+}
+
+static int cmd_edu_id(void)
+{
+	size_t len;
+	volatile uint32_t *p = map_bar(open_uio(), 0, &len);
+	uint32_t id = rd32(p, EDU_ID), v;
+
+	printf("edu id 0x%08x\n", id);
+	if (id != 0x010000ed)
+		return 1;
+	for (uint32_t x = 1; x; x <<= 7) {
+		wr32(p, EDU_LIVENESS, x ^ 0x5a5a5a5a);
+		v = rd32(p, EDU_LIVENESS);
+		if (v != ~(x ^ 0x5a5a5a5a)) {
+			printf("liveness: wrote 0x%08x read 0x%08x\n",
+			       x ^ 0x5a5a5a5a, v);
+			return 1;
+		}
+	}
+	printf("liveness ok\n");
+	return 0;
+}
+
+struct raiser {
+	volatile uint32_t *bar;
+	uint32_t value;
+	long delay_ms;
+};
+
+static void *raise_later(void *arg)
+{
+	struct raiser *r = arg;
+
+	msleep(r->delay_ms);
+	wr32(r->bar, EDU_IRQ_RAISE, r->value);
+	return NULL;
+}
+
+/* Acknowledge everything edu asserts, then unmask through irqcontrol. */
+static void ack_and_unmask(int fd, volatile uint32_t *bar)
+{
+	uint32_t one = 1, st = rd32(bar, EDU_IRQ_STATUS);
+
+	wr32(bar, EDU_IRQ_ACK, st);
+	if (write(fd, &one, 4) != 4)
+		die("irqcontrol write 1: %s", strerror(errno));
+}
+
+static int cmd_edu_irq(void)
+{
+	int fd = open_uio();
+	size_t len;
+	volatile uint32_t *bar = map_bar(fd, 0, &len);
+	struct raiser r = { bar, 0x1, 100 };
+	struct pollfd pfd = { fd, POLLIN, 0 };
+	pthread_t t;
+	uint32_t before = event_count(), count;
+	int n;
+
+	/* Blocking read woken by an interrupt raised 100 ms later. */
+	pthread_create(&t, NULL, raise_later, &r);
+	n = read(fd, &count, 4);
+	pthread_join(t, NULL);
+	if (n != 4)
+		die("read: %s", n < 0 ? strerror(errno) : "short");
+	printf("read: count %u -> %u\n", before, count);
+	if (count != before + 1)
+		return 1;
+	ack_and_unmask(fd, bar);
+
+	/* poll() sees the next one. */
+	r.value = 0x2;
+	pthread_create(&t, NULL, raise_later, &r);
+	n = poll(&pfd, 1, 5000);
+	pthread_join(t, NULL);
+	if (n != 1 || !(pfd.revents & POLLIN)) {
+		printf("poll: %d revents 0x%x\n", n, pfd.revents);
+		return 1;
+	}
+	if (read(fd, &count, 4) != 4)
+		die("read after poll: %s", strerror(errno));
+	printf("poll: count -> %u\n", count);
+	if (count != before + 2)
+		return 1;
+	ack_and_unmask(fd, bar);
+	return 0;
+}
+
+static int cmd_edu_mask(void)
+{
+	int fd = open_uio();
+	size_t len;
+	volatile uint32_t *bar = map_bar(fd, 0, &len);
+	struct pollfd pfd = { fd, POLLIN, 0 };
+	uint32_t zero = 0, one = 1, before, count;
+	int n;
+
+	/* Consume whatever is pending so poll() starts quiet. */
+	ack_and_unmask(fd, bar);
+	msleep(50);
+	if (poll(&pfd, 1, 0) == 1 && read(fd, &count, 4) != 4)
+		die("drain: %s", strerror(errno));
+
+	if (write(fd, &zero, 4) != 4)
+		die("irqcontrol write 0: %s", strerror(errno));
+	before = event_count();
+	wr32(bar, EDU_IRQ_RAISE, 0x4);
+	n = poll(&pfd, 1, 300);
+	printf("masked: poll %d, count %u -> %u\n", n, before, event_count());
+	if (n != 0 || event_count() != before)
+		return 1;
+
+	/* Unmasking delivers the interrupt that arrived while masked. */
+	if (write(fd, &one, 4) != 4)
+		die("irqcontrol write 1: %s", strerror(errno));
+	n = poll(&pfd, 1, 5000);
+	if (n != 1 || read(fd, &count, 4) != 4)
+		die("no interrupt after unmask (poll %d)", n);
+	printf("unmasked: count -> %u\n", count);
+	if (count != before + 1)
+		return 1;
+	ack_and_unmask(fd, bar);
+	return 0;
+}
+
+static int bus_master_on(void)
+{
+	char path[256];
+	uint8_t cmd[2];
+	int fd;
+
+	snprintf(path, sizeof(path), "/sys/class/uio/%s/device/config", uio);
+	fd = open(path, O_RDONLY);
+	if (fd < 0 || pread(fd, cmd, 2, 4) != 2)
+		die("cannot read command register from %s: %s", path,
+		    strerror(errno));
+	close(fd);
+	return cmd[0] & 0x4;
+}
+
+static int cmd_busmaster(void)
+{
+	int before = bus_master_on(), during, after;
+	int fd = open_uio();
+
+	during = bus_master_on();
+	close(fd);
+	after = bus_master_on();
+	printf("bus master: before open %d, open %d, after close %d\n",
+	       !!before, !!during, !!after);
+	return before || !during || after;
+}
+
+static int cmd_hold(long seconds)
+{
+	int fd = open_uio();
+
+	printf("holding %s (bus master %d)\n", uio, !!bus_master_on());
+	fflush(stdout);
+	sleep(seconds);
+	close(fd);
+	return 0;
+}
+
+static int cmd_wait_removed(void)
+{
+	int fd = open_uio();
+	uint32_t count;
+	ssize_t n;
+
+	printf("waiting in read()\n");
+	fflush(stdout);
+	n = read(fd, &count, 4);
+	printf("read returned %zd (%s)\n", n, n < 0 ? strerror(errno) : "event");
+	return !(n < 0 && errno == EIO);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 3)
+		die("usage: uiotest CMD UIO [ARGS]; see the source's header");
+	uio = argv[2];
+	if (!strcmp(argv[1], "maps"))
+		return cmd_maps();
+	if (!strcmp(argv[1], "rd32") && argc == 5)
+		return cmd_rd32(atoi(argv[3]), strtoul(argv[4], NULL, 0));
+	if (!strcmp(argv[1], "edu-id"))
+		return cmd_edu_id();
+	if (!strcmp(argv[1], "edu-irq"))
+		return cmd_edu_irq();
+	if (!strcmp(argv[1], "edu-mask"))
+		return cmd_edu_mask();
+	if (!strcmp(argv[1], "busmaster"))
+		return cmd_busmaster();
+	if (!strcmp(argv[1], "hold") && argc == 4)
+		return cmd_hold(atol(argv[3]));
+	if (!strcmp(argv[1], "wait-removed"))
+		return cmd_wait_removed();
+	die("unknown command '%s'", argv[1]);
+}

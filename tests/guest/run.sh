@@ -1,0 +1,85 @@
+#!/bin/sh
+# Host side of the guest tests: for each of Debian's 6.1 and 6.12 kernels,
+# build uio_dma.ko, pack an initramfs, boot it in QEMU (TCG) with the test
+# devices, and judge the guest's output.
+#
+# usage: tests/guest/run.sh BUILD MODE     (MODE: test, demo or bench)
+#
+# Devices: QEMU's edu, two e1000e NICs on one hub, an NVMe disk on a small
+# raw image, and an empty PCIe root port (a bridge uio_dma must refuse).
+# A run fails on any UDTEST FAIL line, a guest that does not finish in time,
+# or a kernel WARN/BUG/Oops in the log.  Results go to $UD_RESULTS if set.
+set -eu
+mode=$2
+mkdir -p "$1"
+build=$(cd "$1" && pwd)
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+timeout_s=${UD_GUEST_TIMEOUT:-600}
+rc=0
+
+kernels=$("$top/scripts/guest-kernels.sh" "$build/kernels")
+# The demo needs one guest: the newest kernel.
+[ "$mode" = demo ] && kernels=$(echo "$kernels" | tail -n 1)
+img=$build/guest/nvme.img
+mkdir -p "$build/guest"
+[ -f "$img" ] || truncate -s 16M "$img"
+
+boot() {
+	rel=$1 kdir=$2 initrd=$3 log=$4
+	start=$(date +%s)
+	timeout "$timeout_s" qemu-system-x86_64 -accel tcg -machine q35 \
+		-m 2048 -smp 2 -display none -monitor none -serial stdio \
+		-no-reboot -nic none \
+		-kernel "$kdir/vmlinux" -initrd "$initrd" \
+		-append "console=ttyS0 quiet panic=-1 udmode=$mode" \
+		-device edu,dma_mask=0xffffffffffffffff \
+		-netdev hubport,id=h0,hubid=0 -device e1000e,netdev=h0,romfile= \
+		-netdev hubport,id=h1,hubid=0 -device e1000e,netdev=h1,romfile= \
+		-drive file="$img",if=none,id=nvm,format=raw \
+		-device nvme,serial=udnvme0,drive=nvm \
+		-device pcie-root-port,id=rp1,chassis=1 \
+		</dev/null >"$log" 2>&1 || true
+	echo $(($(date +%s) - start))
+}
+
+echo "$kernels" | while read -r rel kdir; do
+	ko=$("$top/scripts/build-kmod.sh" "$build" "$rel")
+	initrd=$build/guest/$rel/initramfs.cpio.gz
+	mkdir -p "$build/guest/$rel"
+	"$here/mkinitramfs.sh" "$build" "$rel" "$kdir" "$ko" "$initrd"
+	log=$build/guest/$rel/$mode.log
+	echo "guest $rel: booting ($mode)..."
+	secs=$(boot "$rel" "$kdir" "$initrd" "$log")
+
+	tr -d '\r' < "$log" > "$log.txt"
+	grep -v '^UDTEST\|^UDGUEST' "$log.txt" | grep -q . && true
+	bad=0
+	if [ "$mode" != test ]; then
+		sed -n '/^UDGUEST START/,/^UDGUEST DMESG-BEGIN/p' "$log.txt" |
+			grep -v '^UDGUEST'
+	fi
+	sed -n 's/^UDTEST \(PASS\|FAIL\|SKIP\) /\1 /p' "$log.txt" |
+		sed "s/^\([A-Z]*\) /\1 guest-$rel:/" > "$log.results"
+	if ! grep -q '^UDGUEST DONE' "$log.txt"; then
+		echo "FAIL guest-$rel:finished: no UDGUEST DONE after ${secs}s (timeout or crash)" >> "$log.results"
+	fi
+	if grep -nE 'WARNING:|BUG:|Oops|Call Trace:|general protection|Kernel panic' "$log.txt"; then
+		echo "FAIL guest-$rel:dmesg-clean: kernel WARN/BUG/Oops in the log" >> "$log.results"
+	else
+		echo "PASS guest-$rel:dmesg-clean" >> "$log.results"
+	fi
+	cat "$log.results" >> "${UD_RESULTS:-/dev/null}"
+	npass=$(grep -c '^PASS' "$log.results" || true)
+	nfail=$(grep -c '^FAIL' "$log.results" || true)
+	nskip=$(grep -c '^SKIP' "$log.results" || true)
+	grep '^FAIL\|^SKIP' "$log.results" || true
+	echo "guest $rel ($mode): $npass passed, $nfail failed, $nskip skipped in ${secs}s (log: $log.txt)"
+	if [ "$nfail" -ne 0 ]; then
+		echo "---- guest log ($rel) ----"
+		cat "$log.txt"
+		echo "---- end of guest log ----"
+		exit 1
+	fi
+done || rc=1
+exit $rc
