@@ -67,7 +67,7 @@ $(BUILD)/tests/unit/%: tests/unit/%.c $(LIB_A) $(HDRS) tests/unit/unit.h
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(LDSAN) -o $@ $< $(LIB_A) $(CHECK_LIBS) $(LDLIBS_LIB)
 
-$(BUILD)/guest/bin/%: tests/guest/progs/%.c $(LIB_A) $(HDRS)
+$(BUILD)/guest/bin/%: tests/guest/progs/%.c $(LIB_A) $(HDRS) $(wildcard tests/guest/progs/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB_A) $(LDLIBS_LIB)
 

@@ -43,8 +43,12 @@ int uio_dma_intr_mode_parse(const char *s, enum uio_dma_intr_mode *mode)
 
 static void uio_dma_vec_notify(struct uio_dma_vec *vec)
 {
+	struct eventfd_ctx *trigger = READ_ONCE(vec->trigger);
+
 	if (vec->index == 0)
 		uio_event_notify(&vec->ud->info);
+	if (trigger)
+		uio_dma_eventfd_signal(trigger);
 }
 
 static irqreturn_t uio_dma_intx_handler(int irq, void *arg)

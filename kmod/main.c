@@ -165,7 +165,9 @@ static int uio_dma_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	if (!ud)
 		return -ENOMEM;
 	ud->pdev = pdev;
+	kref_init(&ud->ref);
 	mutex_init(&ud->lock);
+	init_waitqueue_head(&ud->ctl_wait);
 
 	ret = pci_enable_device(pdev);
 	if (ret) {
@@ -210,6 +212,12 @@ static int uio_dma_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		pci_err(pdev, "cannot request interrupts (%d)\n", ret);
 		goto err_unregister;
 	}
+	ret = uio_dma_ctl_register(ud);
+	if (ret) {
+		pci_err(pdev, "cannot create control device /dev/%s (%d)\n",
+			ud->misc_node, ret);
+		goto err_unregister;
+	}
 
 	pci_info(pdev, "bound: interrupts %s, %u vector(s); the process holding this device can DMA to any physical memory\n",
 		 uio_dma_intr_mode_name(ud->mode), ud->nvec);
@@ -233,6 +241,16 @@ err_free:
 	return ret;
 }
 
+static void uio_dma_free(struct kref *ref)
+{
+	kfree(container_of(ref, struct uio_dma_dev, ref));
+}
+
+void uio_dma_put(struct uio_dma_dev *ud)
+{
+	kref_put(&ud->ref, uio_dma_free);
+}
+
 static void uio_dma_remove(struct pci_dev *pdev)
 {
 	struct uio_dma_dev *ud = pci_get_drvdata(pdev);
@@ -241,21 +259,25 @@ static void uio_dma_remove(struct pci_dev *pdev)
 	 * Handlers go first: they notify the UIO device, which may be freed
 	 * once unregistered.  After uio_unregister_device() the UIO core
 	 * makes read/poll/write fail and calls none of our callbacks, so a
-	 * process still holding the device is stopped here.
+	 * process still holding the device is stopped here.  Waiters on
+	 * eventfds and control fds are woken; open control files keep @ud
+	 * alive but every ioctl now fails with ENODEV.
 	 */
 	mutex_lock(&ud->lock);
-	ud->removing = true;
+	WRITE_ONCE(ud->removing, true);
 	if (ud->open_count)
 		uio_dma_quiesce(ud);
+	uio_dma_ctl_detach(ud);
 	uio_dma_irq_free(ud);
 	mutex_unlock(&ud->lock);
 
+	uio_dma_ctl_unregister(ud);
 	uio_unregister_device(&ud->info);
 	pci_clear_master(pdev);
 	pci_release_regions(pdev);
 	pci_disable_device(pdev);
 	pci_set_drvdata(pdev, NULL);
-	kfree(ud);
+	uio_dma_put(ud);
 }
 
 static struct pci_driver uio_dma_driver = {

@@ -5,10 +5,17 @@
 #ifndef UIO_DMA_H
 #define UIO_DMA_H
 
+#include <linux/eventfd.h>
+#include <linux/kref.h>
+#include <linux/miscdevice.h>
 #include <linux/mutex.h>
 #include <linux/pci.h>
-#include <linux/spinlock.h>
 #include <linux/uio_driver.h>
+#include <linux/wait.h>
+
+#include <uiodma/uio_dma_ioctl.h>
+
+#include "compat_probe.h"
 
 #define UIO_DMA_NAME "uio_dma"
 
@@ -21,6 +28,7 @@ enum uio_dma_intr_mode {
 };
 
 struct uio_dma_dev;
+struct uio_dma_ctl_file;
 
 /* One interrupt vector: the INTx line, or one MSI/MSI-X vector. */
 struct uio_dma_vec {
@@ -30,12 +38,16 @@ struct uio_dma_vec {
 	bool requested;			/* request_irq() succeeded */
 	bool masked;			/* masked by the process (irqcontrol) */
 	char name[32];
+	/* eventfd signalled on each interrupt; read locklessly by the handler */
+	struct eventfd_ctx *trigger;
+	struct uio_dma_ctl_file *trigger_owner;
 };
 
 /* A PCI device bound to uio_dma. */
 struct uio_dma_dev {
 	struct pci_dev *pdev;
 	struct uio_info info;
+	struct kref ref;		/* the binding + each open control file */
 
 	/* Serialises open/release, masking and teardown. */
 	struct mutex lock;
@@ -45,7 +57,43 @@ struct uio_dma_dev {
 	enum uio_dma_intr_mode mode;	/* never AUTO once bound */
 	unsigned int nvec;		/* 0 when interrupts are off */
 	struct uio_dma_vec *vecs;
+
+	/* control device, /dev/uio_dma/<PCI address> (ctl.c) */
+	struct miscdevice misc;
+	char misc_name[48];
+	char misc_node[48];
+	wait_queue_head_t ctl_wait;	/* woken on unbind */
 };
+
+/* An open control device file. */
+struct uio_dma_ctl_file {
+	struct uio_dma_dev *ud;
+	struct mutex pin_lock;		/* protects pins, next_handle */
+	struct list_head pins;
+	u64 next_handle;
+};
+
+static inline void uio_dma_eventfd_signal(struct eventfd_ctx *ctx)
+{
+#ifdef UIO_DMA_HAVE_EVENTFD_SIGNAL_1ARG
+	eventfd_signal(ctx);
+#else
+	eventfd_signal(ctx, 1);
+#endif
+}
+
+/* main.c */
+void uio_dma_put(struct uio_dma_dev *ud);
+
+/* ctl.c */
+int uio_dma_ctl_register(struct uio_dma_dev *ud);
+void uio_dma_ctl_detach(struct uio_dma_dev *ud);
+void uio_dma_ctl_unregister(struct uio_dma_dev *ud);
+
+/* pin.c */
+long uio_dma_pin(struct uio_dma_ctl_file *cf, void __user *argp);
+long uio_dma_unpin(struct uio_dma_ctl_file *cf, void __user *argp);
+void uio_dma_unpin_all(struct uio_dma_ctl_file *cf);
 
 /* safety.c */
 int uio_dma_check_dma_allowed(struct pci_dev *pdev);

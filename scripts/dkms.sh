@@ -25,10 +25,12 @@ command -v dkms >/dev/null || {
 add() {
 	dkms remove "uio_dma/$ver" --all >/dev/null 2>&1 || true
 	rm -rf "$src"
-	mkdir -p "$src/kmod"
+	mkdir -p "$src/kmod/probes" "$src/include/uiodma"
 	cp "$top/dkms.conf" "$src/"
-	cp "$top"/kmod/*.c "$top"/kmod/*.h "$top"/kmod/Kbuild "$top"/kmod/Makefile "$src/kmod/"
-	[ -z "$(ls "$top"/kmod/*.sh 2>/dev/null)" ] || cp "$top"/kmod/*.sh "$src/kmod/"
+	cp "$top"/kmod/*.c "$top"/kmod/*.h "$top"/kmod/*.sh "$top"/kmod/Kbuild \
+		"$top"/kmod/Makefile "$src/kmod/"
+	cp "$top"/kmod/probes/*.c "$src/kmod/probes/"
+	cp "$top"/include/uiodma/uio_dma_ioctl.h "$src/include/uiodma/"
 	dkms add "uio_dma/$ver"
 }
 

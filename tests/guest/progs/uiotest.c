@@ -16,19 +16,11 @@
  *
  * UIO is the node name, e.g. uio0.
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <poll.h>
 #include <pthread.h>
-#include <stdarg.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/mman.h>
-#include <time.h>
-#include <unistd.h>
+
+#include "guest_util.h"
 
 #define EDU_ID		0x00
 #define EDU_LIVENESS	0x04
@@ -36,134 +28,9 @@
 #define EDU_IRQ_RAISE	0x60
 #define EDU_IRQ_ACK	0x64
 
-static const char *uio;
-
-static void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
-
-static void die(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	fprintf(stderr, "uiotest: ");
-	vfprintf(stderr, fmt, ap);
-	fprintf(stderr, "\n");
-	va_end(ap);
-	exit(1);
-}
-
-static int read_sysfs(const char *path, char *buf, size_t len)
-{
-	int fd = open(path, O_RDONLY);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, len - 1);
-	close(fd);
-	if (n < 0)
-		return -1;
-	buf[n] = '\0';
-	buf[strcspn(buf, "\n")] = '\0';
-	return 0;
-}
-
-static uint64_t sysfs_u64(const char *fmt, ...)
-{
-	char path[256], buf[64];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(path, sizeof(path), fmt, ap);
-	va_end(ap);
-	if (read_sysfs(path, buf, sizeof(buf)))
-		die("cannot read %s: %s", path, strerror(errno));
-	return strtoull(buf, NULL, 0);
-}
-
-/* The UIO map index whose name is "BAR<bar>", or -1. */
-static int map_of_bar(int bar)
-{
-	char path[256], name[32], want[8];
-
-	snprintf(want, sizeof(want), "BAR%d", bar);
-	for (int m = 0; m < 5; m++) {
-		snprintf(path, sizeof(path), "/sys/class/uio/%s/maps/map%d/name",
-			 uio, m);
-		if (read_sysfs(path, name, sizeof(name)))
-			break;
-		if (!strcmp(name, want))
-			return m;
-	}
-	return -1;
-}
-
-/* Size of BAR @bar from the PCI device's sysfs "resource" file. */
-static uint64_t resource_size(int bar)
-{
-	char path[256];
-	unsigned long long start, end, flags;
-	FILE *f;
-	int i;
-
-	snprintf(path, sizeof(path), "/sys/class/uio/%s/device/resource", uio);
-	f = fopen(path, "r");
-	if (!f)
-		die("cannot open %s: %s", path, strerror(errno));
-	for (i = 0; i <= bar; i++)
-		if (fscanf(f, "%llx %llx %llx", &start, &end, &flags) != 3)
-			die("short %s", path);
-	fclose(f);
-	return start ? end - start + 1 : 0;
-}
-
-static int open_uio(void)
-{
-	char path[64];
-	int fd;
-
-	snprintf(path, sizeof(path), "/dev/%s", uio);
-	fd = open(path, O_RDWR);
-	if (fd < 0)
-		die("cannot open %s: %s", path, strerror(errno));
-	return fd;
-}
-
-static volatile uint32_t *map_bar(int fd, int bar, size_t *len)
-{
-	int m = map_of_bar(bar);
-	void *p;
-
-	if (m < 0)
-		die("%s has no map named BAR%d", uio, bar);
-	*len = sysfs_u64("/sys/class/uio/%s/maps/map%d/size", uio, m);
-	p = mmap(NULL, *len, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
-		 (off_t)m * getpagesize());
-	if (p == MAP_FAILED)
-		die("mmap of BAR%d (map%d) failed: %s", bar, m, strerror(errno));
-	return p;
-}
-
-static uint32_t rd32(volatile uint32_t *bar, uint32_t off)
-{
-	return bar[off / 4];
-}
-
-static void wr32(volatile uint32_t *bar, uint32_t off, uint32_t v)
-{
-	bar[off / 4] = v;
-}
-
 static uint32_t event_count(void)
 {
 	return (uint32_t)sysfs_u64("/sys/class/uio/%s/event", uio);
-}
-
-static void msleep(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	nanosleep(&ts, NULL);
 }
 
 static int cmd_maps(void)

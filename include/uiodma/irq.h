@@ -1,0 +1,151 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Interrupts: every vector of a device as its own pollable fd.
+ *
+ * Over uio_dma each vector (INTx, every MSI vector, every MSI-X vector) is
+ * bound to an eventfd through the device's control device.  Over igb_uio
+ * or uio_pci_generic only vector 0 exists, delivered through /dev/uioN;
+ * asking for more fails with EOPNOTSUPP and a message saying so.
+ *
+ * Example, wait for any of a NIC's MSI-X vectors:
+ *
+ *	struct ud_irq *irq = ud_irq_open("0000:03:00.0");
+ *	if (!irq || ud_irq_enable_all(irq) < 0)
+ *		errx(1, "%s", ud_errmsg());
+ *	uint64_t counts[64];
+ *	int n = ud_irq_wait_any(irq, 1000, counts, 64);
+ *	// counts[v] > 0 for every vector v that fired
+ *
+ * Or add ud_irq_fd(irq, v) to your own epoll set (EPOLLIN), read 8 bytes
+ * from it when ready (an eventfd: the count since the last read), and add
+ * ud_irq_hup_fd(irq) too to learn when the device is unbound (EPOLLHUP).
+ *
+ * INTx: the kernel masks the line at each interrupt (a level-triggered
+ * line would otherwise fire forever); call ud_irq_unmask(irq, 0) once the
+ * device's interrupt cause is cleared.  MSI and MSI-X need no unmask.
+ */
+#ifndef UIODMA_IRQ_H
+#define UIODMA_IRQ_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Interrupt modes, as chosen by the kernel driver. */
+enum ud_irq_mode {
+	UD_IRQ_NONE = 0,	/**< interrupts off */
+	UD_IRQ_LEGACY = 1,	/**< INTx, masked by the kernel at each interrupt */
+	UD_IRQ_MSI = 2,
+	UD_IRQ_MSIX = 3,
+	UD_IRQ_UNKNOWN = 4,	/**< igb_uio: one vector, mode not reported */
+};
+
+struct ud_irq;
+
+/**
+ * ud_irq_open() - open the interrupts of a device bound to a UIO driver.
+ * @pci_addr: "0000:03:00.0" or the short form "03:00.0".
+ *
+ * Over uio_dma this opens /dev/uio_dma/<addr> and checks that the module
+ * speaks this library's ABI.  Over igb_uio and uio_pci_generic it opens
+ * /dev/uioN.  No vector is enabled yet.
+ *
+ * Return: a handle, or NULL with errno set (ENODEV: no such device or not
+ * bound to a UIO driver; EPROTO: module ABI mismatch; EPERM: opening needs
+ * CAP_SYS_RAWIO) and ud_errmsg() naming the cause and the fix.
+ */
+struct ud_irq *ud_irq_open(const char *pci_addr);
+
+/**
+ * ud_irq_close() - disable every vector and release the handle.
+ * @irq: handle from ud_irq_open(); NULL is ignored.
+ */
+void ud_irq_close(struct ud_irq *irq);
+
+/** ud_irq_mode() - the interrupt mode the kernel driver chose. */
+enum ud_irq_mode ud_irq_mode(const struct ud_irq *irq);
+
+/** ud_irq_mode_name() - "none", "legacy", "msi", "msix" or "unknown". */
+const char *ud_irq_mode_name(enum ud_irq_mode mode);
+
+/** ud_irq_vectors() - how many vectors the device has (0 if none). */
+unsigned int ud_irq_vectors(const struct ud_irq *irq);
+
+/**
+ * ud_irq_enable() - start delivering vector @vec to its own fd.
+ *
+ * Return: 0, or -1 with errno: EINVAL (no such vector; the message gives
+ * the count), EOPNOTSUPP (the driver cannot deliver this vector, e.g.
+ * vector 1 over igb_uio), ENODEV (device unbound).
+ */
+int ud_irq_enable(struct ud_irq *irq, unsigned int vec);
+
+/** ud_irq_enable_all() - ud_irq_enable() for every vector; 0 or -1. */
+int ud_irq_enable_all(struct ud_irq *irq);
+
+/** ud_irq_disable() - stop delivering @vec and close its fd; 0 or -1. */
+int ud_irq_disable(struct ud_irq *irq, unsigned int vec);
+
+/**
+ * ud_irq_fd() - the pollable fd of an enabled vector.
+ *
+ * Readable (EPOLLIN) when the vector fired.  Over uio_dma it is an
+ * eventfd; over other UIO drivers it is /dev/uioN.  Use ud_irq_wait() or
+ * ud_irq_ack() to consume the event rather than reading it yourself.
+ *
+ * Return: the fd, or -1 with errno EINVAL if @vec is not enabled.
+ */
+int ud_irq_fd(const struct ud_irq *irq, unsigned int vec);
+
+/**
+ * ud_irq_hup_fd() - an fd that reports EPOLLHUP once the device is unbound.
+ *
+ * Return: the fd, or -1 (EOPNOTSUPP) for drivers other than uio_dma, where
+ * the vector-0 fd itself fails with EIO after unbind.
+ */
+int ud_irq_hup_fd(const struct ud_irq *irq);
+
+/**
+ * ud_irq_ack() - consume the pending events of @vec without waiting.
+ *
+ * Return: how many interrupts fired since the last ack or wait (0 if none),
+ * or -1 with errno (ENODEV once the device is unbound).
+ */
+int64_t ud_irq_ack(struct ud_irq *irq, unsigned int vec);
+
+/**
+ * ud_irq_wait() - wait for vector @vec.
+ * @timeout_ms: -1 waits forever, 0 polls.
+ *
+ * Return: the number of interrupts since the last ack or wait (> 0), 0 on
+ * timeout, or -1 with errno (ENODEV: the device was unbound while waiting;
+ * EINTR: a signal arrived).
+ */
+int64_t ud_irq_wait(struct ud_irq *irq, unsigned int vec, int timeout_ms);
+
+/**
+ * ud_irq_wait_any() - wait until any enabled vector fires.
+ * @counts: out: counts[v] = interrupts on vector v (0 for those that did
+ *          not fire); @n entries, at least ud_irq_vectors().
+ *
+ * Return: how many vectors fired (> 0), 0 on timeout, -1 with errno.
+ */
+int ud_irq_wait_any(struct ud_irq *irq, int timeout_ms, uint64_t *counts,
+		    unsigned int n);
+
+/**
+ * ud_irq_mask() / ud_irq_unmask() - stop / resume delivery of @vec.
+ *
+ * An interrupt that arrives while masked is delivered at unmask, not lost.
+ * Return: 0, or -1 with errno.
+ */
+int ud_irq_mask(struct ud_irq *irq, unsigned int vec);
+int ud_irq_unmask(struct ud_irq *irq, unsigned int vec);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* UIODMA_IRQ_H */

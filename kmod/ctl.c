@@ -1,0 +1,228 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * uio_dma - the per-device control device, /dev/uio_dma/<PCI address>.
+ *
+ * UIO has no ioctl, so each bound device gets a misc device beside
+ * /dev/uioN.  Through it a process binds an eventfd to every interrupt
+ * vector (VFIO-style), masks and unmasks vectors, and pins memory for DMA
+ * (pin.c).  Whatever a control file set up is dropped when it is closed.
+ *
+ * Lifetime: an open control file holds a reference on the uio_dma_dev, so
+ * the structure outlives an unbind; after unbind every ioctl fails with
+ * ENODEV and poll() reports POLLHUP, and every eventfd was signalled once so
+ * that a process waiting on one wakes up and finds out.
+ */
+#include <linux/eventfd.h>
+#include <linux/fs.h>
+#include <linux/interrupt.h>
+#include <linux/miscdevice.h>
+#include <linux/poll.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "uio_dma.h"
+
+static const u32 abi_modes[] = {
+	[UIO_DMA_INTR_AUTO] = UIO_DMA_MODE_NONE,
+	[UIO_DMA_INTR_MSIX] = UIO_DMA_MODE_MSIX,
+	[UIO_DMA_INTR_MSI] = UIO_DMA_MODE_MSI,
+	[UIO_DMA_INTR_LEGACY] = UIO_DMA_MODE_LEGACY,
+	[UIO_DMA_INTR_NONE] = UIO_DMA_MODE_NONE,
+};
+
+/* Replace a vector's eventfd; the old one is released once no handler uses it. */
+static void uio_dma_set_trigger(struct uio_dma_vec *vec,
+				struct eventfd_ctx *ctx,
+				struct uio_dma_ctl_file *owner)
+{
+	struct eventfd_ctx *old = vec->trigger;
+
+	lockdep_assert_held(&vec->ud->lock);
+	WRITE_ONCE(vec->trigger, ctx);
+	vec->trigger_owner = ctx ? owner : NULL;
+	if (old) {
+		if (vec->requested)
+			synchronize_irq(vec->irq);
+		eventfd_ctx_put(old);
+	}
+}
+
+static int uio_dma_ctl_open(struct inode *inode, struct file *file)
+{
+	struct miscdevice *misc = file->private_data;
+	struct uio_dma_dev *ud = container_of(misc, struct uio_dma_dev, misc);
+	struct uio_dma_ctl_file *cf;
+
+	if (!capable(CAP_SYS_RAWIO))
+		return -EPERM;
+	cf = kzalloc(sizeof(*cf), GFP_KERNEL);
+	if (!cf)
+		return -ENOMEM;
+	cf->ud = ud;
+	mutex_init(&cf->pin_lock);
+	INIT_LIST_HEAD(&cf->pins);
+	/* misc_open() holds misc_mtx: remove cannot have freed @ud yet. */
+	kref_get(&ud->ref);
+	file->private_data = cf;
+	return 0;
+}
+
+static int uio_dma_ctl_release(struct inode *inode, struct file *file)
+{
+	struct uio_dma_ctl_file *cf = file->private_data;
+	struct uio_dma_dev *ud = cf->ud;
+	unsigned int i;
+
+	mutex_lock(&ud->lock);
+	for (i = 0; i < ud->nvec; i++)
+		if (ud->vecs[i].trigger_owner == cf)
+			uio_dma_set_trigger(&ud->vecs[i], NULL, NULL);
+	mutex_unlock(&ud->lock);
+
+	uio_dma_unpin_all(cf);
+	kfree(cf);
+	uio_dma_put(ud);
+	return 0;
+}
+
+static __poll_t uio_dma_ctl_poll(struct file *file, poll_table *wait)
+{
+	struct uio_dma_ctl_file *cf = file->private_data;
+
+	poll_wait(file, &cf->ud->ctl_wait, wait);
+	return READ_ONCE(cf->ud->removing) ? EPOLLHUP | EPOLLERR : 0;
+}
+
+static long uio_dma_ctl_irq_ioctl(struct uio_dma_ctl_file *cf,
+				  unsigned int cmd, void __user *argp)
+{
+	struct uio_dma_dev *ud = cf->ud;
+	struct uio_dma_irq_eventfd efd;
+	struct uio_dma_irq_mask mask;
+	struct uio_dma_dev_info info;
+	struct eventfd_ctx *ctx = NULL;
+	long ret = 0;
+
+	switch (cmd) {
+	case UIO_DMA_IOC_SET_EVENTFD:
+		if (copy_from_user(&efd, argp, sizeof(efd)))
+			return -EFAULT;
+		if (efd.fd >= 0) {
+			ctx = eventfd_ctx_fdget(efd.fd);
+			if (IS_ERR(ctx))
+				return PTR_ERR(ctx);
+		}
+		break;
+	case UIO_DMA_IOC_MASK:
+		if (copy_from_user(&mask, argp, sizeof(mask)))
+			return -EFAULT;
+		break;
+	}
+
+	mutex_lock(&ud->lock);
+	if (ud->removing) {
+		ret = -ENODEV;
+		goto out;
+	}
+	switch (cmd) {
+	case UIO_DMA_IOC_INFO:
+		memset(&info, 0, sizeof(info));
+		info.abi_version = UIO_DMA_ABI_VERSION;
+		info.intr_mode = abi_modes[ud->mode];
+		info.num_vectors = ud->nvec;
+		info.uio_minor = ud->info.uio_dev->minor;
+		if (copy_to_user(argp, &info, sizeof(info)))
+			ret = -EFAULT;
+		break;
+	case UIO_DMA_IOC_SET_EVENTFD:
+		if (efd.vector >= ud->nvec) {
+			ret = -EINVAL;
+			break;
+		}
+		uio_dma_set_trigger(&ud->vecs[efd.vector], ctx, cf);
+		ctx = NULL;
+		break;
+	case UIO_DMA_IOC_MASK:
+		ret = uio_dma_irq_set_masked(ud, mask.vector, !!mask.masked);
+		break;
+	}
+out:
+	mutex_unlock(&ud->lock);
+	if (ctx)
+		eventfd_ctx_put(ctx);
+	return ret;
+}
+
+static long uio_dma_ctl_ioctl(struct file *file, unsigned int cmd,
+			      unsigned long arg)
+{
+	struct uio_dma_ctl_file *cf = file->private_data;
+	void __user *argp = (void __user *)arg;
+
+	switch (cmd) {
+	case UIO_DMA_IOC_VERSION:
+		return put_user((u32)UIO_DMA_ABI_VERSION, (u32 __user *)argp);
+	case UIO_DMA_IOC_INFO:
+	case UIO_DMA_IOC_SET_EVENTFD:
+	case UIO_DMA_IOC_MASK:
+		return uio_dma_ctl_irq_ioctl(cf, cmd, argp);
+	case UIO_DMA_IOC_PIN:
+		if (READ_ONCE(cf->ud->removing))
+			return -ENODEV;
+		return uio_dma_pin(cf, argp);
+	case UIO_DMA_IOC_UNPIN:
+		return uio_dma_unpin(cf, argp);
+	default:
+		return -ENOTTY;
+	}
+}
+
+static const struct file_operations uio_dma_ctl_fops = {
+	.owner = THIS_MODULE,
+	.open = uio_dma_ctl_open,
+	.release = uio_dma_ctl_release,
+	.poll = uio_dma_ctl_poll,
+	.unlocked_ioctl = uio_dma_ctl_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+	.llseek = noop_llseek,
+};
+
+int uio_dma_ctl_register(struct uio_dma_dev *ud)
+{
+	snprintf(ud->misc_name, sizeof(ud->misc_name), UIO_DMA_NAME "-%s",
+		 pci_name(ud->pdev));
+	snprintf(ud->misc_node, sizeof(ud->misc_node), UIO_DMA_NAME "/%s",
+		 pci_name(ud->pdev));
+	ud->misc.minor = MISC_DYNAMIC_MINOR;
+	ud->misc.name = ud->misc_name;
+	ud->misc.nodename = ud->misc_node;
+	ud->misc.fops = &uio_dma_ctl_fops;
+	ud->misc.mode = 0600;
+	ud->misc.parent = &ud->pdev->dev;
+	return misc_register(&ud->misc);
+}
+
+/*
+ * Unbind: wake every waiter (each eventfd is signalled once, then dropped;
+ * control fds report POLLHUP) and stop new opens.  Called with ud->lock
+ * held and ud->removing set, before the vectors are freed.
+ */
+void uio_dma_ctl_detach(struct uio_dma_dev *ud)
+{
+	unsigned int i;
+
+	lockdep_assert_held(&ud->lock);
+	for (i = 0; i < ud->nvec; i++) {
+		struct eventfd_ctx *ctx = ud->vecs[i].trigger;
+
+		if (ctx)
+			uio_dma_eventfd_signal(ctx);
+		uio_dma_set_trigger(&ud->vecs[i], NULL, NULL);
+	}
+	wake_up_interruptible_all(&ud->ctl_wait);
+}
+
+void uio_dma_ctl_unregister(struct uio_dma_dev *ud)
+{
+	misc_deregister(&ud->misc);
+}

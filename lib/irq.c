@@ -1,0 +1,417 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Interrupts: one pollable fd per vector.
+ *
+ * Over uio_dma every vector gets an eventfd bound through the control
+ * device (UIO_DMA_IOC_SET_EVENTFD).  Over igb_uio and uio_pci_generic
+ * vector 0 is /dev/uioN itself, whose read() returns the running total, so
+ * the library remembers the last total to report counts since last time.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <uiodma/irq.h>
+#include <uiodma/uio_dma_ioctl.h>
+#include "internal.h"
+#include "sysfs_pci.h"
+
+enum ud_irq_driver { DRV_UIO_DMA, DRV_IGB_UIO, DRV_UIO_PCI_GENERIC };
+
+struct ud_irq {
+	char addr[UD_PCI_ADDR_LEN];
+	enum ud_irq_driver driver;
+	enum ud_irq_mode mode;
+	unsigned int nvec;
+	int ctl_fd;		/* uio_dma control device, else -1 */
+	int uio_fd;		/* /dev/uioN for other drivers, else -1 */
+	uint32_t uio_last;	/* last total read from uio_fd */
+	int *fds;		/* per vector: eventfd / uio_fd, or -1 */
+};
+
+static const char *const mode_names[] = {
+	[UD_IRQ_NONE] = "none", [UD_IRQ_LEGACY] = "legacy",
+	[UD_IRQ_MSI] = "msi", [UD_IRQ_MSIX] = "msix",
+	[UD_IRQ_UNKNOWN] = "unknown",
+};
+
+UD_EXPORT const char *ud_irq_mode_name(enum ud_irq_mode mode)
+{
+	return (unsigned int)mode < 5 ? mode_names[mode] : "invalid";
+}
+
+static int open_uio_dma(struct ud_irq *irq)
+{
+	struct uio_dma_dev_info info;
+	char path[64];
+	uint32_t abi;
+
+	snprintf(path, sizeof(path), "/dev/uio_dma/%s", irq->addr);
+	irq->ctl_fd = open(path, O_RDWR | O_CLOEXEC);
+	if (irq->ctl_fd < 0) {
+		int e = errno;
+
+		if (e == EPERM || e == EACCES)
+			return ud_fail(EPERM,
+				       "cannot open %s: uio_dma needs CAP_SYS_RAWIO (a device doing physical-address DMA can write any memory): run as root",
+				       path);
+		return ud_fail(e == ENOENT ? ENODEV : e,
+			       "cannot open %s: %s (is devtmpfs mounted on /dev?)",
+			       path, strerror(e));
+	}
+	if (ioctl(irq->ctl_fd, UIO_DMA_IOC_VERSION, &abi) < 0)
+		return ud_fail(EPROTO, "%s does not answer UIO_DMA_IOC_VERSION: %s",
+			       path, strerror(errno));
+	if (abi != UIO_DMA_ABI_VERSION)
+		return ud_fail(EPROTO,
+			       "uio_dma module speaks ABI %u, this library ABI %u: install matching versions",
+			       abi, UIO_DMA_ABI_VERSION);
+	if (ioctl(irq->ctl_fd, UIO_DMA_IOC_INFO, &info) < 0)
+		return ud_fail(errno, "UIO_DMA_IOC_INFO on %s: %s", path,
+			       strerror(errno));
+	irq->mode = (enum ud_irq_mode)info.intr_mode;
+	irq->nvec = info.num_vectors;
+	return 0;
+}
+
+static int open_uio(struct ud_irq *irq)
+{
+	int minor = ud_pci_uio_minor(irq->addr);
+	char path[32];
+
+	if (minor < 0)
+		return -1;
+	snprintf(path, sizeof(path), "/dev/uio%d", minor);
+	irq->uio_fd = open(path, O_RDWR | O_CLOEXEC | O_NONBLOCK);
+	if (irq->uio_fd < 0)
+		return ud_fail(errno, "cannot open %s: %s", path, strerror(errno));
+	irq->nvec = 1;
+	return 0;
+}
+
+UD_EXPORT struct ud_irq *ud_irq_open(const char *pci_addr)
+{
+	struct ud_irq *irq = calloc(1, sizeof(*irq));
+	char drv[64];
+	int ret;
+
+	if (!irq)
+		return ud_fail_null(ENOMEM, "out of memory");
+	irq->ctl_fd = irq->uio_fd = -1;
+	if (ud_pci_normalize(pci_addr, irq->addr) ||
+	    ud_pci_driver(irq->addr, drv, sizeof(drv)))
+		goto fail;
+
+	if (!strcmp(drv, "uio_dma")) {
+		irq->driver = DRV_UIO_DMA;
+		ret = open_uio_dma(irq);
+	} else if (!strcmp(drv, "igb_uio")) {
+		irq->driver = DRV_IGB_UIO;
+		irq->mode = UD_IRQ_UNKNOWN;
+		ret = open_uio(irq);
+	} else if (!strcmp(drv, "uio_pci_generic")) {
+		irq->driver = DRV_UIO_PCI_GENERIC;
+		irq->mode = UD_IRQ_LEGACY;
+		ret = open_uio(irq);
+	} else {
+		ud_fail(ENODEV, "%s is %s: bind it to uio_dma for interrupts",
+			irq->addr, *drv ? drv : "bound to no driver");
+		goto fail;
+	}
+	if (ret)
+		goto fail;
+
+	irq->fds = malloc((irq->nvec ? irq->nvec : 1) * sizeof(*irq->fds));
+	if (!irq->fds) {
+		ud_fail(ENOMEM, "out of memory");
+		goto fail;
+	}
+	for (unsigned int v = 0; v < irq->nvec; v++)
+		irq->fds[v] = -1;
+	return irq;
+fail:
+	ret = errno;
+	ud_irq_close(irq);
+	errno = ret;
+	return NULL;
+}
+
+UD_EXPORT void ud_irq_close(struct ud_irq *irq)
+{
+	if (!irq)
+		return;
+	for (unsigned int v = 0; irq->fds && v < irq->nvec; v++)
+		if (irq->fds[v] >= 0)
+			ud_irq_disable(irq, v);
+	if (irq->ctl_fd >= 0)
+		close(irq->ctl_fd);
+	if (irq->uio_fd >= 0)
+		close(irq->uio_fd);
+	free(irq->fds);
+	free(irq);
+}
+
+UD_EXPORT enum ud_irq_mode ud_irq_mode(const struct ud_irq *irq)
+{
+	return irq->mode;
+}
+
+UD_EXPORT unsigned int ud_irq_vectors(const struct ud_irq *irq)
+{
+	return irq->nvec;
+}
+
+static int check_vec(const struct ud_irq *irq, unsigned int vec)
+{
+	if (irq->nvec == 0)
+		return ud_fail(EINVAL,
+			       "%s has interrupts off (mode none): reload uio_dma with intr_mode=auto and rebind",
+			       irq->addr);
+	if (vec >= irq->nvec)
+		return ud_fail(EINVAL, "%s has %u interrupt vector(s); vector %u does not exist",
+			       irq->addr, irq->nvec, vec);
+	return 0;
+}
+
+static int ctl_error(const struct ud_irq *irq, const char *what)
+{
+	if (errno == ENODEV)
+		return ud_fail(ENODEV, "%s was unbound from uio_dma (%s)",
+			       irq->addr, what);
+	return ud_fail(errno, "%s on %s: %s", what, irq->addr, strerror(errno));
+}
+
+UD_EXPORT int ud_irq_enable(struct ud_irq *irq, unsigned int vec)
+{
+	struct uio_dma_irq_eventfd req;
+	int fd;
+
+	if (check_vec(irq, vec))
+		return -1;
+	if (irq->fds[vec] >= 0)
+		return 0;
+	if (irq->driver != DRV_UIO_DMA) {
+		/* check_vec() already refused vec > 0: nvec is 1 here. */
+		uint32_t one = 1;
+
+		if (read(irq->uio_fd, &irq->uio_last, 4) != 4 && errno == EIO)
+			return ud_fail(ENODEV, "%s: /dev/uioN reports EIO: the device was unbound or has no interrupt",
+				       irq->addr);
+		/* Unmask (uio_pci_generic has no irqcontrol: ignore). */
+		if (write(irq->uio_fd, &one, 4) != 4 && irq->driver == DRV_IGB_UIO)
+			return ud_fail(errno, "irqcontrol on %s: %s", irq->addr,
+				       strerror(errno));
+		irq->fds[vec] = irq->uio_fd;
+		return 0;
+	}
+	fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (fd < 0)
+		return ud_fail(errno, "eventfd: %s", strerror(errno));
+	req.vector = vec;
+	req.fd = fd;
+	if (ioctl(irq->ctl_fd, UIO_DMA_IOC_SET_EVENTFD, &req) < 0) {
+		int e = errno;
+
+		close(fd);
+		errno = e;
+		return ctl_error(irq, "binding an eventfd");
+	}
+	irq->fds[vec] = fd;
+	return 0;
+}
+
+UD_EXPORT int ud_irq_enable_all(struct ud_irq *irq)
+{
+	if (irq->nvec == 0)
+		return check_vec(irq, 0);
+	for (unsigned int v = 0; v < irq->nvec; v++)
+		if (ud_irq_enable(irq, v))
+			return -1;
+	return 0;
+}
+
+UD_EXPORT int ud_irq_disable(struct ud_irq *irq, unsigned int vec)
+{
+	struct uio_dma_irq_eventfd req = { .vector = vec, .fd = -1 };
+	int ret = 0;
+
+	if (check_vec(irq, vec))
+		return -1;
+	if (irq->fds[vec] < 0)
+		return 0;
+	if (irq->driver == DRV_UIO_DMA) {
+		/* ENODEV: unbound; the kernel dropped the eventfd already. */
+		if (ioctl(irq->ctl_fd, UIO_DMA_IOC_SET_EVENTFD, &req) < 0 &&
+		    errno != ENODEV)
+			ret = ctl_error(irq, "clearing an eventfd");
+		close(irq->fds[vec]);
+	}
+	irq->fds[vec] = -1;
+	return ret;
+}
+
+UD_EXPORT int ud_irq_fd(const struct ud_irq *irq, unsigned int vec)
+{
+	if (vec >= irq->nvec || irq->fds[vec] < 0)
+		return ud_fail(EINVAL, "vector %u of %s is not enabled (ud_irq_enable)",
+			       vec, irq->addr);
+	return irq->fds[vec];
+}
+
+UD_EXPORT int ud_irq_hup_fd(const struct ud_irq *irq)
+{
+	if (irq->ctl_fd < 0)
+		return ud_fail(EOPNOTSUPP,
+			       "only uio_dma reports unbind on a separate fd; vector 0's fd fails with EIO instead");
+	return irq->ctl_fd;
+}
+
+static int unbound(const struct ud_irq *irq)
+{
+	return ud_fail(ENODEV, "%s was unbound while in use", irq->addr);
+}
+
+UD_EXPORT int64_t ud_irq_ack(struct ud_irq *irq, unsigned int vec)
+{
+	struct pollfd hup = { irq->ctl_fd, 0, 0 };
+	uint64_t count;
+	uint32_t total;
+	int fd = ud_irq_fd(irq, vec);
+
+	if (fd < 0)
+		return -1;
+	if (irq->driver != DRV_UIO_DMA) {
+		if (read(fd, &total, 4) == 4) {
+			count = total - irq->uio_last;
+			irq->uio_last = total;
+			return (int64_t)count;
+		}
+		if (errno == EAGAIN)
+			return 0;
+		return errno == EIO ? unbound(irq) :
+		       ud_fail(errno, "read /dev/uioN: %s", strerror(errno));
+	}
+	if (read(fd, &count, 8) == 8)
+		return (int64_t)count;
+	if (errno != EAGAIN)
+		return ud_fail(errno, "read eventfd: %s", strerror(errno));
+	if (poll(&hup, 1, 0) == 1 && (hup.revents & POLLHUP))
+		return unbound(irq);
+	return 0;
+}
+
+/*
+ * Poll the enabled vectors in @want (all if NULL) plus the unbind fd;
+ * returns poll()'s result with pfds filled.
+ */
+static int poll_vectors(struct ud_irq *irq, struct pollfd *pfds,
+			unsigned int first, unsigned int n, int timeout_ms)
+{
+	unsigned int k = 0;
+	int r;
+
+	for (unsigned int v = first; v < first + n; v++)
+		pfds[k++] = (struct pollfd){ irq->fds[v], POLLIN, 0 };
+	pfds[k++] = (struct pollfd){ irq->ctl_fd, 0, 0 };
+	r = poll(pfds, k, timeout_ms);
+	if (r < 0)
+		return ud_fail(errno, "poll: %s", strerror(errno));
+	if (irq->ctl_fd >= 0 && (pfds[k - 1].revents & (POLLHUP | POLLERR)))
+		return unbound(irq);
+	return r;
+}
+
+UD_EXPORT int64_t ud_irq_wait(struct ud_irq *irq, unsigned int vec,
+			      int timeout_ms)
+{
+	struct pollfd pfds[2];
+	int r;
+
+	if (ud_irq_fd(irq, vec) < 0)
+		return -1;
+	r = poll_vectors(irq, pfds, vec, 1, timeout_ms);
+	if (r <= 0)
+		return r;
+	if (pfds[0].revents & (POLLERR | POLLHUP | POLLNVAL))
+		return unbound(irq);
+	return ud_irq_ack(irq, vec);
+}
+
+UD_EXPORT int ud_irq_wait_any(struct ud_irq *irq, int timeout_ms,
+			      uint64_t *counts, unsigned int n)
+{
+	struct pollfd *pfds;
+	int r, fired = 0;
+
+	if (n < irq->nvec)
+		return ud_fail(EINVAL, "counts has %u entries; %s has %u vectors",
+			       n, irq->addr, irq->nvec);
+	for (unsigned int v = 0; v < irq->nvec; v++)
+		if (irq->fds[v] < 0)
+			return ud_fail(EINVAL, "vector %u of %s is not enabled: call ud_irq_enable_all() first",
+				       v, irq->addr);
+	if (irq->nvec == 0)
+		return check_vec(irq, 0);
+	pfds = calloc(irq->nvec + 1, sizeof(*pfds));
+	if (!pfds)
+		return ud_fail(ENOMEM, "out of memory");
+	r = poll_vectors(irq, pfds, 0, irq->nvec, timeout_ms);
+	for (unsigned int v = 0; r > 0 && v < irq->nvec; v++) {
+		int64_t c = 0;
+
+		if (pfds[v].revents & (POLLERR | POLLHUP | POLLNVAL)) {
+			r = unbound(irq);
+			break;
+		}
+		if (pfds[v].revents & POLLIN)
+			c = ud_irq_ack(irq, v);
+		if (c < 0) {
+			r = -1;
+			break;
+		}
+		counts[v] = (uint64_t)c;
+		fired += c > 0;
+	}
+	free(pfds);
+	if (r > 0)
+		return fired;
+	return r;
+}
+
+static int set_mask(struct ud_irq *irq, unsigned int vec, uint32_t masked)
+{
+	struct uio_dma_irq_mask req = { .vector = vec, .masked = masked };
+	uint32_t on = !masked;
+
+	if (check_vec(irq, vec))
+		return -1;
+	if (irq->driver == DRV_UIO_DMA) {
+		if (ioctl(irq->ctl_fd, UIO_DMA_IOC_MASK, &req) < 0)
+			return ctl_error(irq, masked ? "masking" : "unmasking");
+		return 0;
+	}
+	if (irq->driver == DRV_UIO_PCI_GENERIC)
+		return ud_fail(EOPNOTSUPP,
+			       "uio_pci_generic cannot mask interrupts from userspace: bind %s to uio_dma",
+			       irq->addr);
+	if (write(irq->uio_fd, &on, 4) != 4)
+		return errno == EIO ? unbound(irq) :
+		       ud_fail(errno, "irqcontrol on %s: %s", irq->addr, strerror(errno));
+	return 0;
+}
+
+UD_EXPORT int ud_irq_mask(struct ud_irq *irq, unsigned int vec)
+{
+	return set_mask(irq, vec, 1);
+}
+
+UD_EXPORT int ud_irq_unmask(struct ud_irq *irq, unsigned int vec)
+{
+	return set_mask(irq, vec, 0);
+}

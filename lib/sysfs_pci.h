@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: MIT */
+/* PCI devices as sysfs shows them; private to libuiodma. */
+#ifndef UIODMA_SYSFS_PCI_H
+#define UIODMA_SYSFS_PCI_H
+
+#include <stddef.h>
+
+/* "0000:03:00.0" plus NUL */
+#define UD_PCI_ADDR_LEN 13
+
+/*
+ * ud_pci_normalize() - accept "0000:03:00.0" or "03:00.0", write the full
+ * form to @out.  Returns 0, or -1 (EINVAL, message set).
+ */
+int ud_pci_normalize(const char *in, char out[UD_PCI_ADDR_LEN]);
+
+/*
+ * ud_pci_driver() - name of the driver bound to @addr, "" if none.
+ * Returns 0, or -1 (ENODEV: no such device, message set).
+ */
+int ud_pci_driver(const char *addr, char *buf, size_t len);
+
+/* ud_pci_uio_minor() - N of the device's /dev/uioN, or -1 (ENODEV, message set). */
+int ud_pci_uio_minor(const char *addr);
+
+#endif /* UIODMA_SYSFS_PCI_H */
