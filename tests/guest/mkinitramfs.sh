@@ -1,15 +1,16 @@
 #!/bin/sh
 # Build the guest's initramfs for one kernel.
 #
-# usage: tests/guest/mkinitramfs.sh BUILD RELEASE KERNELDIR UIO_DMA_KO OUT
+# usage: tests/guest/mkinitramfs.sh BUILD RELEASE KERNELDIR OUT KO...
 #
 # It holds busybox, uio.ko and the other kernel modules the tests use (with
-# their dependencies, from the same kernel package, decompressed), the fresh
-# uio_dma.ko, the programs in BUILD/guest/bin and BUILD/tools with the shared
+# their dependencies, from the same kernel package, decompressed), the
+# out-of-tree modules KO... (the fresh uio_dma.ko, igb_uio.ko), the programs in BUILD/guest/bin and BUILD/tools with the shared
 # libraries they need, and the guest scripts from tests/guest/.
 set -eu
-build=$1 rel=$2 ko=$4 out=$5
+build=$1 rel=$2 out=$4
 kdir=$(cd "$3" && pwd)
+shift 4
 here=$(cd "$(dirname "$0")" && pwd)
 pkg=$kdir/pkg
 root=$build/guest/$rel/root
@@ -38,7 +39,7 @@ done | sort -u | while read -r path; do
 	*) cp "$path" "$dst" ;;
 	esac
 done
-cp "$ko" "$root/lib/modules/$rel/extra/"
+cp "$@" "$root/lib/modules/$rel/extra/"
 for f in modules.order modules.builtin modules.builtin.modinfo; do
 	cp "$pkg/lib/modules/$rel/$f" "$root/lib/modules/$rel/"
 done

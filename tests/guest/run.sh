@@ -45,9 +45,10 @@ boot() {
 
 echo "$kernels" | while read -r rel kdir; do
 	ko=$("$top/scripts/build-kmod.sh" "$build" "$rel")
+	igb=$("$top/scripts/build-igb-uio.sh" "$build" "$rel")
 	initrd=$build/guest/$rel/initramfs.cpio.gz
 	mkdir -p "$build/guest/$rel"
-	"$here/mkinitramfs.sh" "$build" "$rel" "$kdir" "$ko" "$initrd"
+	"$here/mkinitramfs.sh" "$build" "$rel" "$kdir" "$initrd" "$ko" "$igb"
 	log=$build/guest/$rel/$mode.log
 	echo "guest $rel: booting ($mode)..."
 	secs=$(boot "$rel" "$kdir" "$initrd" "$log")

@@ -28,7 +28,7 @@ static inline void die(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	fprintf(stderr, "uiotest: ");
+	fprintf(stderr, "%s: ", program_invocation_short_name);
 	vfprintf(stderr, fmt, ap);
 	fprintf(stderr, "\n");
 	va_end(ap);
@@ -115,10 +115,24 @@ static inline int open_uio(void)
 static inline volatile uint32_t *map_bar(int fd, int bar, size_t *len)
 {
 	int m = map_of_bar(bar);
+	char path[256];
 	void *p;
 
-	if (m < 0)
-		die("%s has no map named BAR%d", uio, bar);
+	if (m < 0) {
+		/* Drivers that do not name their maps (uio_pci_generic) leave
+		 * the BAR unclaimed, so sysfs resourceN can be mapped. */
+		snprintf(path, sizeof(path), "/sys/class/uio/%s/device/resource%d",
+			 uio, bar);
+		fd = open(path, O_RDWR | O_SYNC);
+		if (fd < 0)
+			die("%s has no map named BAR%d and %s: %s", uio, bar,
+			    path, strerror(errno));
+		*len = resource_size(bar);
+		p = mmap(NULL, *len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+		if (p == MAP_FAILED)
+			die("mmap %s: %s", path, strerror(errno));
+		return p;
+	}
 	*len = sysfs_u64("/sys/class/uio/%s/maps/map%d/size", uio, m);
 	p = mmap(NULL, *len, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
 		 (off_t)m * getpagesize());
