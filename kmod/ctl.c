@@ -59,10 +59,14 @@ static int uio_dma_ctl_open(struct inode *inode, struct file *file)
 	if (!cf)
 		return -ENOMEM;
 	cf->ud = ud;
+	cf->file = file;
 	mutex_init(&cf->pin_lock);
 	INIT_LIST_HEAD(&cf->pins);
 	/* misc_open() holds misc_mtx: remove cannot have freed @ud yet. */
 	kref_get(&ud->ref);
+	mutex_lock(&ud->lock);
+	list_add(&cf->node, &ud->ctl_files);
+	mutex_unlock(&ud->lock);
 	file->private_data = cf;
 	return 0;
 }
@@ -74,6 +78,7 @@ static int uio_dma_ctl_release(struct inode *inode, struct file *file)
 	unsigned int i;
 
 	mutex_lock(&ud->lock);
+	list_del(&cf->node);
 	for (i = 0; i < ud->nvec; i++)
 		if (ud->vecs[i].trigger_owner == cf)
 			uio_dma_set_trigger(&ud->vecs[i], NULL, NULL);
@@ -177,12 +182,62 @@ static long uio_dma_ctl_ioctl(struct file *file, unsigned int cmd,
 	}
 }
 
+/*
+ * Map a memory BAR by number, uncached or write-combining (prefetchable
+ * BARs only); see UIO_DMA_MMAP_OFFSET.  UIO's own maps stop at five and are
+ * always uncached.
+ */
+static int uio_dma_ctl_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	struct uio_dma_ctl_file *cf = file->private_data;
+	struct pci_dev *pdev = cf->ud->pdev;
+	u64 off = (u64)vma->vm_pgoff << PAGE_SHIFT;
+	u64 in_bar = off & (UIO_DMA_MMAP_WC - 1);
+	unsigned long size = vma->vm_end - vma->vm_start;
+	unsigned int bar = off >> UIO_DMA_MMAP_BAR_SHIFT;
+	bool wc = off & UIO_DMA_MMAP_WC;
+	resource_size_t start, len;
+	unsigned long flags;
+	int ret = -EINVAL;
+
+	mutex_lock(&cf->ud->lock);
+	if (cf->ud->removing) {
+		ret = -ENODEV;
+		goto out;
+	}
+	if (bar >= PCI_STD_NUM_BARS)
+		goto out;
+	flags = pci_resource_flags(pdev, bar);
+	start = pci_resource_start(pdev, bar);
+	len = pci_resource_len(pdev, bar);
+	if (!(flags & IORESOURCE_MEM) || !len || (start & ~PAGE_MASK) ||
+	    in_bar + size > PAGE_ALIGN(len) || in_bar + size < in_bar)
+		goto out;
+	if (wc && !(flags & IORESOURCE_PREFETCH))
+		goto out;
+
+	vma->vm_page_prot = wc ? pgprot_writecombine(vma->vm_page_prot) :
+				 pgprot_noncached(vma->vm_page_prot);
+#ifdef UIO_DMA_HAVE_VM_FLAGS_SET
+	vm_flags_set(vma, VM_IO | VM_DONTEXPAND | VM_DONTDUMP);
+#else
+	vma->vm_flags |= VM_IO | VM_DONTEXPAND | VM_DONTDUMP;
+#endif
+	ret = io_remap_pfn_range(vma, vma->vm_start,
+				 (start + in_bar) >> PAGE_SHIFT, size,
+				 vma->vm_page_prot);
+out:
+	mutex_unlock(&cf->ud->lock);
+	return ret;
+}
+
 static const struct file_operations uio_dma_ctl_fops = {
 	.owner = THIS_MODULE,
 	.open = uio_dma_ctl_open,
 	.release = uio_dma_ctl_release,
 	.poll = uio_dma_ctl_poll,
 	.unlocked_ioctl = uio_dma_ctl_ioctl,
+	.mmap = uio_dma_ctl_mmap,
 	.compat_ioctl = compat_ptr_ioctl,
 	.llseek = noop_llseek,
 };
@@ -204,14 +259,19 @@ int uio_dma_ctl_register(struct uio_dma_dev *ud)
 
 /*
  * Unbind: wake every waiter (each eventfd is signalled once, then dropped;
- * control fds report POLLHUP) and stop new opens.  Called with ud->lock
- * held and ud->removing set, before the vectors are freed.
+ * control fds report POLLHUP) and revoke BAR mappings made through control
+ * files, so a later access faults (SIGBUS) instead of reaching a device
+ * that belongs to someone else now.  Called with ud->lock held and
+ * ud->removing set, before the vectors are freed.
  */
 void uio_dma_ctl_detach(struct uio_dma_dev *ud)
 {
+	struct uio_dma_ctl_file *cf;
 	unsigned int i;
 
 	lockdep_assert_held(&ud->lock);
+	list_for_each_entry(cf, &ud->ctl_files, node)
+		unmap_mapping_range(cf->file->f_mapping, 0, 0, 1);
 	for (i = 0; i < ud->nvec; i++) {
 		struct eventfd_ctx *ctx = ud->vecs[i].trigger;
 

@@ -168,6 +168,7 @@ static int uio_dma_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	kref_init(&ud->ref);
 	mutex_init(&ud->lock);
 	init_waitqueue_head(&ud->ctl_wait);
+	INIT_LIST_HEAD(&ud->ctl_files);
 
 	ret = pci_enable_device(pdev);
 	if (ret) {

@@ -63,11 +63,14 @@ struct uio_dma_dev {
 	char misc_name[48];
 	char misc_node[48];
 	wait_queue_head_t ctl_wait;	/* woken on unbind */
+	struct list_head ctl_files;	/* open control files, under lock */
 };
 
 /* An open control device file. */
 struct uio_dma_ctl_file {
 	struct uio_dma_dev *ud;
+	struct file *file;
+	struct list_head node;		/* in ud->ctl_files */
 	struct mutex pin_lock;		/* protects pins, next_handle */
 	struct list_head pins;
 	u64 next_handle;

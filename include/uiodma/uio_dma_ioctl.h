@@ -61,6 +61,17 @@ struct uio_dma_pin {
 	__u64 handle;		/* out: names the pin for UIO_DMA_IOC_UNPIN */
 };
 
+/*
+ * mmap() of the control device maps a memory BAR by its number, all six
+ * of them (UIO's own maps stop at five), uncached or write-combining:
+ * offset = UIO_DMA_MMAP_OFFSET(bar, wc) + offset within the BAR.  Write-
+ * combining is allowed on prefetchable BARs only (EINVAL otherwise).
+ */
+#define UIO_DMA_MMAP_BAR_SHIFT	40
+#define UIO_DMA_MMAP_WC		(1ULL << 39)
+#define UIO_DMA_MMAP_OFFSET(bar, wc) \
+	(((__u64)(bar) << UIO_DMA_MMAP_BAR_SHIFT) | ((wc) ? UIO_DMA_MMAP_WC : 0))
+
 /* __u32 out: UIO_DMA_ABI_VERSION of the running module. */
 #define UIO_DMA_IOC_VERSION	_IOR(UIO_DMA_IOC_MAGIC, 0, __u32)
 #define UIO_DMA_IOC_INFO	_IOR(UIO_DMA_IOC_MAGIC, 1, struct uio_dma_dev_info)
