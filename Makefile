@@ -21,6 +21,10 @@ ifeq ($(SAN),1)
 CFLAGS   := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 LDSAN    := -fsanitize=address,undefined
 endif
+ifeq ($(SAN),thread)
+CFLAGS   := -O1 -g -fsanitize=thread -fno-omit-frame-pointer
+LDSAN    := -fsanitize=thread
+endif
 ALL_CFLAGS = $(CSTD) $(WARN) $(CFLAGS) -pthread -Iinclude -Ilib -fvisibility=hidden
 LDLIBS_LIB := -ludev -pthread
 CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck)
@@ -31,22 +35,27 @@ LIB_A     := $(BUILD)/lib/libuiodma.a
 LIB_SO    := $(BUILD)/lib/libuiodma.so
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:%.c=$(BUILD)/%)
+# Concurrent tests (test_*_mt.c) also run under ThreadSanitizer.
+MT_BINS   := $(filter %_mt,$(UNIT_BINS))
 TOOL_SRCS := $(wildcard tools/*.c)
 TOOL_BINS := $(patsubst tools/%.c,$(BUILD)/tools/%,$(TOOL_SRCS))
 GUEST_SRCS := $(wildcard tests/guest/progs/*.c)
 GUEST_BINS := $(patsubst tests/guest/progs/%.c,$(BUILD)/guest/bin/%,$(GUEST_SRCS))
+APP_DIRS  := $(wildcard apps/*/)
+APP_BINS  := $(patsubst apps/%/,$(BUILD)/apps/%,$(APP_DIRS))
 BENCH_SRCS := $(wildcard bench/host/*.c)
 BENCH_BINS := $(patsubst bench/host/%.c,$(BUILD)/bench/%,$(BENCH_SRCS))
 HDRS      := $(wildcard include/*.h include/uiodma/*.h lib/*.h)
 
-.PHONY: all lib tools kmod unit check check-unit check-asan check-kmod \
+.PHONY: all lib tools apps kmod unit check check-unit check-asan check-tsan check-kmod \
 	check-guest demo bench bench-host deps clean
 .DELETE_ON_ERROR:
 
-all: lib tools
+all: lib tools apps
 
 lib: $(LIB_A) $(LIB_SO)
 tools: $(TOOL_BINS)
+apps: $(APP_BINS)
 
 $(BUILD)/%.o: %.c $(HDRS)
 	@mkdir -p $(dir $@)
@@ -63,6 +72,12 @@ $(BUILD)/tools/%: tools/%.c $(LIB_A) $(HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(LDSAN) -o $@ $< $(LIB_A) $(LDLIBS_LIB)
 
+# Each apps/NAME/ directory is one program, build/apps/NAME.
+.SECONDEXPANSION:
+$(BUILD)/apps/%: $$(wildcard apps/%/*.c) $$(wildcard apps/%/*.h) $(LIB_A) $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(LDSAN) -o $@ $(filter %.c,$^) $(LIB_A) $(LDLIBS_LIB)
+
 $(BUILD)/tests/unit/%: tests/unit/%.c $(LIB_A) $(HDRS) tests/unit/unit.h
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(LDSAN) -o $@ $< $(LIB_A) $(CHECK_LIBS) $(LDLIBS_LIB)
@@ -71,9 +86,15 @@ $(BUILD)/guest/bin/%: tests/guest/progs/%.c $(LIB_A) $(HDRS) $(wildcard tests/gu
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB_A) $(LDLIBS_LIB)
 
+# Benchmarks compare with DPDK when libdpdk-dev is installed (make bench
+# installs it as root): its headers need GNU C and are included as system
+# headers so their warnings are not ours.
+DPDK_CFLAGS := $(shell pkg-config --cflags libdpdk 2>/dev/null | sed 's/-I/-isystem /g')
+DPDK_LIBS   := $(shell pkg-config --libs libdpdk 2>/dev/null)
+BENCH_CFLAGS := $(if $(DPDK_LIBS),-DHAVE_DPDK $(DPDK_CFLAGS) -std=gnu11)
 $(BUILD)/bench/%: bench/host/%.c $(LIB_A) $(HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB_A) $(LDLIBS_LIB) -lm
+	$(CC) $(ALL_CFLAGS) $(BENCH_CFLAGS) -o $@ $< $(LIB_A) $(LDLIBS_LIB) $(DPDK_LIBS) -lm
 
 deps-%:
 	@scripts/deps.sh $*
@@ -86,7 +107,7 @@ unit: $(UNIT_BINS)
 check: deps-build deps-unit deps-kmod deps-guest
 	@mkdir -p $(BUILD) && rm -f $(BUILD)/results
 	@UD_RESULTS=$(abspath $(BUILD))/results $(MAKE) --no-print-directory -k \
-		check-unit check-asan check-kmod check-guest; st=$$?; \
+		check-unit check-asan check-tsan check-kmod check-guest; st=$$?; \
 		tests/summary.sh $(BUILD)/results && exit $$st
 
 check-unit: deps-unit $(UNIT_BINS)
@@ -97,19 +118,26 @@ check-asan: deps-unit
 	@UD_VARIANT=asan ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 		tests/run-unit.sh $(patsubst $(BUILD)/%,$(BUILD)/asan/%,$(UNIT_BINS))
 
+check-tsan: deps-unit
+	@$(MAKE) --no-print-directory BUILD=$(BUILD)/tsan SAN=thread \
+		$(patsubst $(BUILD)/%,$(BUILD)/tsan/%,$(MT_BINS))
+	@UD_VARIANT=tsan TSAN_OPTIONS=halt_on_error=1 \
+		tests/run-unit.sh $(patsubst $(BUILD)/%,$(BUILD)/tsan/%,$(MT_BINS))
+
 check-kmod: deps-kmod
 	@tests/kmod/build-check.sh $(BUILD)
 
-check-guest: deps-guest deps-kmod $(GUEST_BINS) $(TOOL_BINS) $(LIB_SO)
+check-guest: deps-guest deps-kmod $(GUEST_BINS) $(TOOL_BINS) $(APP_BINS) $(LIB_SO)
 	@tests/guest/run.sh $(BUILD) test
 
-demo: deps-build deps-kmod deps-guest $(GUEST_BINS) $(TOOL_BINS) $(LIB_SO)
+demo: deps-build deps-kmod deps-guest $(GUEST_BINS) $(TOOL_BINS) $(APP_BINS) $(LIB_SO)
 	@tests/guest/run.sh $(BUILD) demo
 
-bench-host: deps-build $(BENCH_BINS)
+bench-host: deps-build deps-bench
+	@$(MAKE) --no-print-directory $(BENCH_BINS)
 	@bench/run-host.sh $(BUILD)
 
-bench: bench-host $(GUEST_BINS) $(TOOL_BINS) $(LIB_SO)
+bench: bench-host $(GUEST_BINS) $(TOOL_BINS) $(APP_BINS) $(LIB_SO)
 	@tests/guest/run.sh $(BUILD) bench
 
 # The module for each guest kernel, built in build/kmod/<release>/.

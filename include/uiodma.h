@@ -7,6 +7,7 @@
  *
  *   uiodma/error.h  errors: every call sets errno and a message naming the
  *                   cause and the fix (ud_errmsg())
+ *   uiodma/barrier.h memory and MMIO barriers, register accessors
  *   uiodma/mem.h    hugepage memory in IOVA-as-PA mode, zones
  *   uiodma/ring.h   lock-free rings of pointers
  *   uiodma/pool.h   DMA buffer pools
@@ -20,6 +21,9 @@
 #define UIODMA_H
 
 #include <uiodma/error.h>
+#if __has_include(<uiodma/barrier.h>)
+#include <uiodma/barrier.h>
+#endif
 #if __has_include(<uiodma/mem.h>)
 #include <uiodma/mem.h>
 #endif

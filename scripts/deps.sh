@@ -2,6 +2,7 @@
 # Make sure the Debian packages a make target needs are installed.
 #
 # usage: scripts/deps.sh TARGET...   (TARGET: build, unit, guest, kmod, bench)
+# (bench: DPDK's libdpdk-dev, the baseline of the host benchmarks)
 #
 # As root, missing packages are installed with apt-get.  Otherwise the script
 # names what is missing and how to install it, and fails.
@@ -14,7 +15,7 @@ for t in "$@"; do
 	unit)  pkgs="$pkgs check libudev-dev pkg-config" ;;
 	kmod)  pkgs="$pkgs sparse kmod dkms" ;;
 	guest) pkgs="$pkgs qemu-system-x86 ipxe-qemu busybox-static cpio xz-utils zstd kmod" ;;
-	bench) pkgs="$pkgs" ;;
+	bench) pkgs="$pkgs libdpdk-dev pkg-config" ;;
 	*) echo "deps.sh: unknown target '$t'" >&2; exit 2 ;;
 	esac
 done

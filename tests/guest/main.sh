@@ -3,7 +3,9 @@
 . /guest/lib.sh
 case $1 in
 test)
-	for c in /guest/cases/*.sh; do
+	# Cases are numbered with three digits, so the glob's order is theirs;
+	# UD_CASES (udcases= on the kernel command line) picks some.
+	for c in /guest/cases/${UD_CASES:-*}.sh; do
 		echo "UDGUEST CASE $(basename "$c" .sh)"
 		timeout 120 sh -c ". /guest/lib.sh; . $c" ||
 			fail "$(basename "$c" .sh)" "case exited $? (timeout or error)"

@@ -16,7 +16,7 @@ pkg=$kdir/pkg
 root=$build/guest/$rel/root
 
 # Modules the guest may load, besides uio_dma itself.
-MODULES="uio uio_pci_generic e1000e nvme"
+MODULES="uio uio_pci_generic e1000e nvme ext4"
 
 [ -f "$pkg/lib/modules/$rel/modules.dep" ] || depmod -b "$pkg" "$rel"
 
@@ -46,7 +46,7 @@ done
 depmod -b "$root" "$rel"
 
 # Programs and the shared libraries they load.
-for b in "$build"/guest/bin/* "$build"/tools/*; do
+for b in "$build"/guest/bin/* "$build"/tools/* "$build"/apps/*; do
 	[ -f "$b" ] && [ -x "$b" ] && cp "$b" "$root/guest/bin/"
 done
 [ -f "$build/lib/libuiodma.so" ] &&

@@ -5,8 +5,10 @@
 #
 # usage: tests/guest/run.sh BUILD MODE     (MODE: test, demo or bench)
 #
-# Devices: QEMU's edu, two e1000e NICs on one hub, an NVMe disk on a small
+# Devices: QEMU's edu (twice: full and default 28-bit DMA mask), two e1000e
+# NICs on one hub, an NVMe disk on a small
 # raw image, and an empty PCIe root port (a bridge uio_dma must refuse).
+# UD_CASES=GLOB runs only the matching cases (e.g. UD_CASES='09*').
 # A run fails on any UDTEST FAIL line, a guest that does not finish in time,
 # or a kernel WARN/BUG/Oops in the log.  Results go to $UD_RESULTS if set.
 set -eu
@@ -32,13 +34,14 @@ boot() {
 		-m 2048 -smp 2 -display none -monitor none -serial stdio \
 		-no-reboot -nic none \
 		-kernel "$kdir/vmlinux" -initrd "$initrd" \
-		-append "console=ttyS0 quiet panic=-1 udmode=$mode" \
+		-append "console=ttyS0 quiet panic=-1 udmode=$mode udcases=${UD_CASES:-*}" \
 		-device edu,dma_mask=0xffffffffffffffff \
 		-netdev hubport,id=h0,hubid=0 -device e1000e,netdev=h0,romfile= \
 		-netdev hubport,id=h1,hubid=0 -device e1000e,netdev=h1,romfile= \
 		-drive file="$img",if=none,id=nvm,format=raw \
 		-device nvme,serial=udnvme0,drive=nvm \
 		-device pcie-root-port,id=rp1,chassis=1 \
+		-device edu \
 		</dev/null >"$log" 2>&1 || true
 	echo $(($(date +%s) - start))
 }

@@ -1,0 +1,194 @@
+// SPDX-License-Identifier: MIT
+/* Userspace driver for QEMU's edu device; see edu.h. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <uiodma/uio_dma_ioctl.h>
+
+#include "edu.h"
+
+#define EDU_REG_ID	0x00
+#define EDU_IRQ_STATUS	0x24
+#define EDU_IRQ_ACK	0x64
+#define EDU_DMA_SRC	0x80
+#define EDU_DMA_DST	0x88
+#define EDU_DMA_COUNT	0x90
+#define EDU_DMA_CMD	0x98
+#define EDU_DMA_RUN	0x1
+#define EDU_DMA_TO_RAM	0x2		/* direction: device buffer -> RAM */
+#define EDU_DMA_IRQ	0x4
+#define EDU_DMA_BUF	0x40000
+#define EDU_BAR_SIZE	(1u << 20)
+
+static uint32_t rd32(struct edu *e, uint32_t off)
+{
+	return ud_mmio_read32((volatile uint32_t *)(e->bar + off));
+}
+
+static void wr64(struct edu *e, uint32_t off, uint64_t v)
+{
+	/* One 8-byte access: edu takes a 4-byte write as the whole value. */
+	ud_mmio_wmb();
+	*(volatile uint64_t *)(e->bar + off) = v;
+}
+
+static uint64_t rd64(struct edu *e, uint32_t off)
+{
+	return *(volatile uint64_t *)(e->bar + off);
+}
+
+static int uio_minor(const char *pci_addr)
+{
+	char path[64];
+	struct dirent *de;
+	int minor = -1;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/uio", pci_addr);
+	d = opendir(path);
+	if (!d)
+		return -1;
+	while ((de = readdir(d)) && sscanf(de->d_name, "uio%d", &minor) != 1)
+		;
+	closedir(d);
+	return minor;
+}
+
+int edu_open(struct edu *e, const char *pci_addr, unsigned int dma_bits,
+	     int use_irq)
+{
+	char path[64];
+	int minor;
+
+	memset(e, 0, sizeof(*e));
+	e->uio_fd = e->ctl_fd = -1;
+	snprintf(e->addr, sizeof(e->addr), "%s", pci_addr);
+	e->dma_mask = dma_bits >= 64 ? ~0ull : (1ull << dma_bits) - 1;
+
+	snprintf(path, sizeof(path), "/dev/uio_dma/%s", pci_addr);
+	e->ctl_fd = open(path, O_RDWR | O_CLOEXEC);
+	if (e->ctl_fd < 0) {
+		fprintf(stderr, "edu: cannot open %s: %s (bind the device to uio_dma: uiodma bind %s)\n",
+			path, strerror(errno), pci_addr);
+		return -1;
+	}
+	/* /dev/uioN held open = bus mastering on. */
+	minor = uio_minor(pci_addr);
+	if (minor < 0) {
+		fprintf(stderr, "edu: %s has no uio node: bind it to uio_dma\n",
+			pci_addr);
+		return -1;
+	}
+	snprintf(path, sizeof(path), "/dev/uio%d", minor);
+	e->uio_fd = open(path, O_RDWR | O_CLOEXEC);
+	if (e->uio_fd < 0) {
+		fprintf(stderr, "edu: cannot open %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	e->bar = mmap(NULL, EDU_BAR_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED,
+		      e->ctl_fd, (off_t)UIO_DMA_MMAP_OFFSET(0, 0));
+	if (e->bar == MAP_FAILED) {
+		e->bar = NULL;
+		fprintf(stderr, "edu: cannot map BAR0: %s\n", strerror(errno));
+		return -1;
+	}
+	if (edu_id(e) != 0x010000ed) {
+		fprintf(stderr, "edu: %s is not an edu device (id 0x%08x)\n",
+			pci_addr, edu_id(e));
+		errno = ENODEV;
+		return -1;
+	}
+	if (use_irq) {
+		e->irq = ud_irq_open(pci_addr);
+		if (!e->irq || ud_irq_enable(e->irq, 0)) {
+			fprintf(stderr, "edu: interrupts: %s\n", ud_errmsg());
+			return -1;
+		}
+	}
+	return 0;
+}
+
+void edu_close(struct edu *e)
+{
+	ud_irq_close(e->irq);
+	if (e->bar)
+		munmap((void *)e->bar, EDU_BAR_SIZE);
+	if (e->uio_fd >= 0)
+		close(e->uio_fd);
+	if (e->ctl_fd >= 0)
+		close(e->ctl_fd);
+	memset(e, 0, sizeof(*e));
+}
+
+uint32_t edu_id(struct edu *e)
+{
+	return rd32(e, EDU_REG_ID);
+}
+
+static int wait_done(struct edu *e)
+{
+	struct timespec ts = { 0, 1000000 };
+
+	if (e->irq) {
+		int64_t n = ud_irq_wait(e->irq, 0, 5000);
+
+		ud_mmio_write32((volatile uint32_t *)(e->bar + EDU_IRQ_ACK),
+				rd32(e, EDU_IRQ_STATUS));
+		ud_irq_unmask(e->irq, 0);	/* INTx: re-arm the line */
+		if (n <= 0)
+			return -1;
+	}
+	/* Virtual time: 100 ms per transfer; allow 5 s of real time. */
+	for (int i = 0; i < 5000; i++) {
+		if (!(rd64(e, EDU_DMA_CMD) & EDU_DMA_RUN))
+			return 0;
+		nanosleep(&ts, NULL);
+	}
+	return -1;
+}
+
+int edu_dma(struct edu *e, uint64_t iova, uint32_t dev_off, uint32_t len,
+	    int to_device, char *err, size_t errlen)
+{
+	uint64_t cmd = EDU_DMA_RUN | (to_device ? 0 : EDU_DMA_TO_RAM) |
+		       (e->irq ? EDU_DMA_IRQ : 0);
+
+	if (!len || len > EDU_MAX_XFER || dev_off + len > EDU_BUF_SIZE) {
+		snprintf(err, errlen, "bad transfer: %u bytes at device offset %u (at most %u, within %u)",
+			 len, dev_off, EDU_MAX_XFER, EDU_BUF_SIZE);
+		errno = EINVAL;
+		return -1;
+	}
+	if (iova == UD_BAD_IOVA || iova + len - 1 > e->dma_mask ||
+	    iova + len - 1 < iova) {
+		snprintf(err, errlen,
+			 "IOVA 0x%llx..0x%llx is beyond %s's DMA limit 0x%llx: the device would silently truncate the address; reserve the zone with iova_max = 0x%llx",
+			 (unsigned long long)iova,
+			 (unsigned long long)(iova + len - 1), e->addr,
+			 (unsigned long long)e->dma_mask,
+			 (unsigned long long)e->dma_mask);
+		errno = ERANGE;
+		return -1;
+	}
+	if (to_device) {
+		wr64(e, EDU_DMA_SRC, iova);
+		wr64(e, EDU_DMA_DST, EDU_DMA_BUF + dev_off);
+	} else {
+		wr64(e, EDU_DMA_SRC, EDU_DMA_BUF + dev_off);
+		wr64(e, EDU_DMA_DST, iova);
+	}
+	wr64(e, EDU_DMA_COUNT, len);
+	wr64(e, EDU_DMA_CMD, cmd);
+	if (wait_done(e)) {
+		snprintf(err, errlen, "%s: DMA did not complete in 5 s", e->addr);
+		errno = ETIMEDOUT;
+		return -1;
+	}
+	return 0;
+}

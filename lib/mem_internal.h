@@ -1,0 +1,168 @@
+/* SPDX-License-Identifier: MIT */
+/* Internals of the hugepage memory code (lib/mem_*.c); never installed. */
+#ifndef UIODMA_MEM_INTERNAL_H
+#define UIODMA_MEM_INTERNAL_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <uiodma/error.h>
+#include <uiodma/mem.h>
+
+#define UD_MEM_PREFIX_DEFAULT "uiodma"
+#define UD_MEM_VA_DEFAULT ((size_t)64 << 30)
+#define UD_ZONE_MIN_ALIGN 64
+#define UD_ZONE_NAME_MAX 64
+
+/* ---- mem_discover.c ---- */
+/* sysfs directory name of a size, e.g. "hugepages-2048kB" into buf. */
+void ud_hp_dirname(char *buf, size_t len, size_t page_size);
+/* Default hugepage size from /proc/meminfo, 0 if none. */
+size_t ud_hp_default_size(void);
+/* Pages of @page_size a new mapping can get now (free - resv), on @node
+ * (-1: system-wide).  Returns -1 when unknown. */
+long ud_hp_available(size_t page_size, int node);
+/* First hugetlbfs mount of @page_size into buf; -1 with error if none. */
+int ud_hp_find_mount(size_t page_size, char *buf, size_t len);
+/* Read one unsigned number from a file; -1 with errno on failure. */
+int ud_read_ulong(const char *path, unsigned long *v);
+
+/* ---- mem_backing.c ---- */
+struct ud_backing_state {
+	enum ud_backing kind;
+	size_t page_size;
+	int fd;                  /* memfd or segment file; -1 for per-page */
+	char dir[UD_HP_PATH_MAX];
+	char prefix[64];
+	char seg_path[UD_HP_PATH_MAX + 96];
+	unsigned int id;         /* region number within this process */
+	int pid;                 /* creator, part of the file names */
+	struct ud_clean_stats stale; /* what the cleanup at open removed */
+	int *page_fds;           /* per slot, file-per-page only */
+	uint32_t *free_slots;    /* stack of released slots */
+	size_t n_free;
+	size_t next_slot;        /* slots [next_slot, n_slots) never used */
+	size_t n_slots;
+};
+
+int ud_bk_init(struct ud_backing_state *bk, const struct ud_mem_config *cfg,
+	       size_t page_size, size_t n_slots, unsigned int id);
+void ud_bk_fini(struct ud_backing_state *bk);
+/* Take a slot for a new page (file created for per-page backing). */
+long ud_bk_get_slot(struct ud_backing_state *bk);
+/* Free the memory of a slot (punch hole / unlink) and return it. */
+void ud_bk_put_slot(struct ud_backing_state *bk, uint32_t slot);
+/* Map slots[0..n) at va (MAP_FIXED, shared), grouping adjacent slots. */
+int ud_bk_map(struct ud_backing_state *bk, char *va, const uint32_t *slots,
+	      size_t n, bool populate);
+
+/* ---- mem_pa.c ---- */
+int ud_pa_check(const struct ud_pa_source *src, void *va, size_t page_size,
+		size_t n, uint64_t *pa);
+
+/* ---- mem_map.c: process-wide translation tables ---- */
+int ud_map_register(char *base, size_t len, unsigned int page_shift,
+		    uint64_t *iova);
+void ud_map_unregister(char *base, size_t len);
+int ud_iova_insert(uint64_t pa, char *va, size_t page_size);
+void ud_iova_remove(uint64_t pa, char *va, size_t page_size);
+
+/* ---- regions ---- */
+#define UD_PG_KEEP 0x1  /* mapped at open: never given back */
+
+struct ud_pginfo {
+	int32_t slot;      /* backing slot, -1 when the VA page is empty */
+	int16_t node;      /* NUMA node of the page, -1 unknown */
+	uint16_t flags;
+	uint32_t users;    /* zones touching the page */
+};
+
+struct ud_ext {            /* free extent of mapped memory, sorted by off */
+	size_t off, len;
+	struct ud_ext *prev, *next;
+};
+
+struct ud_zone {
+	struct ud_mem *m;
+	size_t off;              /* from m->base */
+	size_t len;              /* as requested */
+	size_t span;             /* bytes carved from the free list */
+	uint64_t iova;
+	int contig;
+	struct ud_zone *hnext;   /* name hash chain */
+	struct ud_zone *prev, *next;  /* all zones of m */
+	char name[UD_ZONE_NAME_MAX];
+};
+
+struct ud_mem {
+	pthread_mutex_t lock;
+	size_t pgsz;
+	unsigned int pgshift;
+	char *base;              /* window start, 1 GiB aligned */
+	size_t npages;           /* pages in the window */
+	void *resv;              /* whole reservation (for munmap) */
+	size_t resv_len;
+	uint64_t *iova;          /* per VA page; UD_BAD_IOVA if empty */
+	struct ud_pginfo *pg;
+	size_t mapped, max_pages, given_back, hint;
+	enum ud_mem_mode mode;
+	unsigned int flags;
+	int node;                /* -1 any */
+	struct ud_pa_source pas;
+	struct ud_backing_state bk;
+	bool registered;
+	/* allocator */
+	struct ud_ext *ext_head;
+	size_t n_ext;
+	size_t n_zones, bytes_in_zones;
+	struct ud_zone **names;  /* hash buckets */
+	size_t names_cap;
+	struct ud_zone *zones;
+};
+
+/* mem_region.c */
+struct ud_pgreq {          /* what a set of new pages must satisfy */
+	size_t k;              /* pages wanted */
+	bool contig;           /* physically consecutive, in order */
+	int node;              /* -1 any */
+	uint64_t iova_max;     /* 0 none */
+	size_t pa_align;       /* first page's PA alignment (>= page size) */
+	size_t va_align;       /* first page's VA alignment (>= page size) */
+	size_t boundary;       /* zone of zlen from first page start stays in */
+	size_t zlen;
+};
+/* Map pages satisfying @rq into the window; their range goes to the free
+ * list.  Returns 0 and the first page index, or -1 with error set. */
+int ud_region_grow(struct ud_mem *m, const struct ud_pgreq *rq, size_t *first);
+/* Give page @p back to the kernel (its bytes must be free). */
+void ud_region_release_page(struct ud_mem *m, size_t p);
+/* Largest run of physically consecutive mapped pages, in pages. */
+size_t ud_region_largest_run(const struct ud_mem *m);
+
+/* mem_legacy.c */
+/* Order indices idx[0..n) by pa[idx[i]] ascending. */
+void ud_sort_by_pa(uint32_t *idx, const uint64_t *pa, size_t n);
+/* Place pages (slot[i], pa[i]) into window pages [dst, dst+n) in the order
+ * given by ord, mapping each at its place; fills m->iova/m->pg. */
+int ud_place_pages(struct ud_mem *m, size_t dst, const uint32_t *slots,
+		   const uint64_t *pa, const int16_t *node,
+		   const uint32_t *ord, size_t n, const size_t *cur_page);
+
+/* mem_zone.c */
+int ud_ext_add(struct ud_mem *m, size_t off, size_t len);
+int ud_ext_take(struct ud_mem *m, size_t off, size_t len);
+void ud_zones_fini(struct ud_mem *m);
+
+static inline size_t ud_align_up(size_t v, size_t a)
+{
+	return (v + a - 1) & ~(a - 1);
+}
+
+static inline bool ud_is_pow2(size_t v)
+{
+	return v && !(v & (v - 1));
+}
+
+#endif /* UIODMA_MEM_INTERNAL_H */

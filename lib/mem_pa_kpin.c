@@ -1,0 +1,227 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The uio_dma pin source: physical addresses from the kernel module.
+ *
+ * Each hugepage is pinned through UIO_DMA_IOC_PIN on a uio_dma control
+ * device: pin_user_pages(FOLL_LONGTERM) keeps it from migrating for as long
+ * as it is pinned, and the module reports its bus address, so the process
+ * needs no CAP_SYS_ADMIN and the address cannot go stale.  Pages are pinned
+ * one by one so each can be given back alone; the pin handles are kept in
+ * a small open-addressing table keyed by physical address.  Closing the
+ * control fd (or the process dying) drops every pin.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <uiodma/mem.h>
+#include <uiodma/uio_dma_ioctl.h>
+#include "internal.h"
+
+#define EMPTY 0ull			/* no page has physical address 0 */
+#define GONE  1ull			/* deleted slot (never page-aligned) */
+
+struct kpin {
+	int fd;
+	pthread_mutex_t lock;
+	size_t used, cap;		/* slots in use (incl. GONE), capacity */
+	uint64_t *pa, *handle;
+};
+
+static size_t slot_of(const struct kpin *k, uint64_t pa)
+{
+	return (size_t)((pa >> 12) * 0x9e3779b97f4a7c15ull) & (k->cap - 1);
+}
+
+static int table_put(struct kpin *k, uint64_t pa, uint64_t handle);
+
+static int table_grow(struct kpin *k)
+{
+	struct kpin old = *k;
+
+	k->cap = old.cap ? old.cap * 2 : 64;
+	k->used = 0;
+	k->pa = calloc(k->cap, sizeof(*k->pa));
+	k->handle = calloc(k->cap, sizeof(*k->handle));
+	if (!k->pa || !k->handle) {
+		free(k->pa);
+		free(k->handle);
+		*k = old;
+		return ud_fail(ENOMEM, "out of memory for the pin table");
+	}
+	for (size_t i = 0; i < old.cap; i++)
+		if (old.pa[i] != EMPTY && old.pa[i] != GONE)
+			table_put(k, old.pa[i], old.handle[i]);
+	free(old.pa);
+	free(old.handle);
+	return 0;
+}
+
+static int table_put(struct kpin *k, uint64_t pa, uint64_t handle)
+{
+	size_t i;
+
+	if ((k->used + 1) * 2 > k->cap && table_grow(k))
+		return -1;
+	for (i = slot_of(k, pa); k->pa[i] != EMPTY; i = (i + 1) & (k->cap - 1))
+		;
+	k->pa[i] = pa;
+	k->handle[i] = handle;
+	k->used++;
+	return 0;
+}
+
+/* Remove @pa; returns its handle, or 0 if it was not pinned here. */
+static uint64_t table_take(struct kpin *k, uint64_t pa)
+{
+	for (size_t i = k->cap ? slot_of(k, pa) : 0, n = 0; k->cap && n < k->cap;
+	     i = (i + 1) & (k->cap - 1), n++) {
+		if (k->pa[i] == EMPTY)
+			break;
+		if (k->pa[i] == pa) {
+			k->pa[i] = GONE;
+			return k->handle[i];
+		}
+	}
+	return 0;
+}
+
+static void unpin(struct kpin *k, uint64_t handle)
+{
+	ioctl(k->fd, UIO_DMA_IOC_UNPIN, &handle);
+}
+
+static int kpin_resolve(void *ctx, void *va, size_t page_size, size_t n,
+			uint64_t *pa)
+{
+	struct kpin *k = ctx;
+	size_t i;
+
+	pthread_mutex_lock(&k->lock);
+	for (i = 0; i < n; i++) {
+		struct uio_dma_pin req = {
+			.vaddr = (uintptr_t)va + i * page_size,
+			.len = page_size,
+			.page_size = page_size,
+			.pa_array = (uintptr_t)&pa[i],
+		};
+
+		if (ioctl(k->fd, UIO_DMA_IOC_PIN, &req) < 0) {
+			int e = errno;
+
+			ud_fail(e, "uio_dma could not pin the %zu-byte page at %p: %s%s",
+				page_size, req.vaddr ? (void *)(uintptr_t)req.vaddr : NULL,
+				strerror(e),
+				e == ENODEV ? " (the device was unbound; pin through another uio_dma device)" :
+				e == EINVAL ? " (not backed by pages of that size)" : "");
+			break;
+		}
+		if (table_put(k, pa[i], req.handle)) {
+			unpin(k, req.handle);
+			break;
+		}
+	}
+	if (i < n) {
+		/* Give back what this call pinned. */
+		while (i--)
+			unpin(k, table_take(k, pa[i]));
+		pthread_mutex_unlock(&k->lock);
+		return -1;
+	}
+	pthread_mutex_unlock(&k->lock);
+	return 0;
+}
+
+static void kpin_release(void *ctx, void *va, uint64_t pa, size_t page_size)
+{
+	struct kpin *k = ctx;
+	uint64_t h;
+
+	(void)va;
+	(void)page_size;
+	pthread_mutex_lock(&k->lock);
+	h = table_take(k, pa);
+	if (h)
+		unpin(k, h);
+	pthread_mutex_unlock(&k->lock);
+}
+
+static void kpin_close(void *ctx)
+{
+	struct kpin *k = ctx;
+
+	close(k->fd);		/* the module drops every remaining pin */
+	pthread_mutex_destroy(&k->lock);
+	free(k->pa);
+	free(k->handle);
+	free(k);
+}
+
+/* The first control device under /dev/uio_dma, for a NULL path. */
+static int first_ctl(char *path, size_t len)
+{
+	struct dirent *de;
+	DIR *d = opendir("/dev/uio_dma");
+
+	if (d) {
+		while ((de = readdir(d))) {
+			if (de->d_name[0] == '.')
+				continue;
+			snprintf(path, len, "/dev/uio_dma/%s", de->d_name);
+			closedir(d);
+			return 0;
+		}
+		closedir(d);
+	}
+	return ud_fail(ENODEV, "no uio_dma control device in /dev/uio_dma: load uio_dma and bind a device to it (uiodma bind <PCI address>)");
+}
+
+UD_EXPORT int ud_pa_source_kpin(struct ud_pa_source *out, const char *ctl_path)
+{
+	struct kpin *k;
+	char path[300];
+	uint32_t abi;
+	int fd;
+
+	if (!ctl_path) {
+		if (first_ctl(path, sizeof(path)))
+			return -1;
+		ctl_path = path;
+	}
+	fd = open(ctl_path, O_RDWR | O_CLOEXEC);
+	if (fd < 0) {
+		int e = errno;
+
+		return ud_fail(e == ENOENT ? ENODEV : e,
+			       "cannot open the uio_dma control device %s: %s%s", ctl_path,
+			       strerror(e),
+			       e == ENOENT ? " (bind a device to uio_dma first)" :
+			       e == EPERM || e == EACCES ? " (uio_dma needs CAP_SYS_RAWIO)" : "");
+	}
+	if (ioctl(fd, UIO_DMA_IOC_VERSION, &abi) < 0 || abi != UIO_DMA_ABI_VERSION) {
+		close(fd);
+		return ud_fail(EPROTO, "%s is not a uio_dma control device of ABI %u: install matching module and library",
+			       ctl_path, UIO_DMA_ABI_VERSION);
+	}
+	k = calloc(1, sizeof(*k));
+	if (!k) {
+		close(fd);
+		return ud_fail(ENOMEM, "out of memory");
+	}
+	k->fd = fd;
+	pthread_mutex_init(&k->lock, NULL);
+	*out = (struct ud_pa_source){
+		.name = "uio_dma pin",
+		.resolve = kpin_resolve,
+		.release = kpin_release,
+		.close = kpin_close,
+		.ctx = k,
+	};
+	return 0;
+}

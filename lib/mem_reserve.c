@@ -1,0 +1,78 @@
+// SPDX-License-Identifier: MIT
+/* Hugepage pool reservation through sysfs (nr_hugepages). */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "internal.h"
+#include "mem_internal.h"
+
+static int nr_path(char *path, size_t len, size_t *page_size, int node)
+{
+	char dn[64];
+
+	if (!*page_size)
+		*page_size = ud_hp_default_size();
+	if (!*page_size)
+		return ud_fail(ENOENT, "no default hugepage size in /proc/meminfo; "
+			       "this kernel has no hugetlb support");
+	ud_hp_dirname(dn, sizeof(dn), *page_size);
+	if (node < 0)
+		snprintf(path, len, "/sys/kernel/mm/hugepages/%s/nr_hugepages", dn);
+	else
+		snprintf(path, len, "/sys/devices/system/node/node%d/hugepages/%s/"
+			 "nr_hugepages", node, dn);
+	if (access(path, F_OK))
+		return ud_fail(ENOENT, "%s does not exist: the kernel offers no "
+			       "%zu kB hugepages%s", path, *page_size >> 10,
+			       node >= 0 ? " on that node (or no such node)" : "");
+	return 0;
+}
+
+UD_EXPORT int ud_hp_get_pages(size_t page_size, int node, unsigned long *nr)
+{
+	char path[256];
+
+	if (!nr)
+		return ud_fail(EINVAL, "ud_hp_get_pages: nr is NULL");
+	if (nr_path(path, sizeof(path), &page_size, node))
+		return -1;
+	if (ud_read_ulong(path, nr))
+		return ud_fail(errno, "cannot read %s: %s", path, strerror(errno));
+	return 0;
+}
+
+UD_EXPORT int ud_hp_set_pages(size_t page_size, int node, unsigned long count,
+			      unsigned long *granted)
+{
+	char path[256], num[32];
+	int fd, n;
+	ssize_t w;
+
+	if (nr_path(path, sizeof(path), &page_size, node))
+		return -1;
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0) {
+		int e = errno;
+
+		return ud_fail(e, "cannot open %s for writing: %s; changing the "
+			       "hugepage pool needs root", path, strerror(e));
+	}
+	n = snprintf(num, sizeof(num), "%lu\n", count);
+	w = write(fd, num, (size_t)n);
+	if (w != n) {
+		int e = w < 0 ? errno : EIO;
+
+		close(fd);
+		/* the kernel may refuse a value it cannot honour at all */
+		return ud_fail(e, "writing %lu to %s failed: %s", count, path,
+			       strerror(e));
+	}
+	close(fd);
+	if (granted && ud_read_ulong(path, granted))
+		return ud_fail(errno, "cannot read back %s: %s", path,
+			       strerror(errno));
+	return 0;
+}

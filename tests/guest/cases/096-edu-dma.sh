@@ -1,0 +1,25 @@
+# DMA through edu's engine proves the library's addresses: a pattern goes
+# from one zone into the device and back into a zone on another hugepage.
+# With edu's default 28-bit DMA mask, zones limited to 28 bits work and
+# memory above 256 MiB is refused before any DMA.  Pinning through uio_dma
+# and pagemap agree.
+edu=$(pci_find $EDU 1)
+edu28=$(pci_find $EDU 2)
+# 128 MiB: the guest kernel hands out low pages first, so all of it is
+# below 256 MiB.
+echo 64 > /proc/sys/vm/nr_hugepages
+load_uio_dma
+bind uio_dma "$edu"
+bind uio_dma "$edu28"
+check edu-dma-copy-polling edu-dma --rounds 4 "$edu"
+check edu-dma-copy-irq edu-dma --rounds 3 --irq "$edu"
+check edu-dma-copy-kpin edu-dma --rounds 3 --pa kpin "$edu"
+check edu-dma-28bit-zones edu-dma --rounds 3 --dma-bits 28 "$edu28"
+check kpin-agrees-with-pagemap edu-dma --compare-pa --pa kpin "$edu"
+# 384 MiB reaches past 256 MiB.
+echo 192 > /proc/sys/vm/nr_hugepages
+check edu-dma-refuses-above-limit edu-dma --refusal --dma-bits 28 "$edu28"
+unbind "$edu"
+unbind "$edu28"
+rmmod uio_dma
+echo 0 > /proc/sys/vm/nr_hugepages
