@@ -10,6 +10,8 @@ test)
 		timeout 120 sh -c ". /guest/lib.sh; . $c" ||
 			fail "$(basename "$c" .sh)" "case exited $? (timeout or error)"
 	done ;;
+iommu)
+	sh -c ". /guest/lib.sh; . /guest/iommu.sh" ;;
 demo)
 	sh -c ". /guest/lib.sh; . /guest/demo.sh" ;;
 bench)

@@ -27,14 +27,16 @@ img=$build/guest/nvme.img
 mkdir -p "$build/guest"
 [ -f "$img" ] || truncate -s 16M "$img"
 
+# boot KDIR INITRD LOG JOB [QEMU-ARGS...]: run one guest; print its seconds.
 boot() {
-	rel=$1 kdir=$2 initrd=$3 log=$4
+	kdir=$1 initrd=$2 log=$3 job=$4
+	shift 4
 	start=$(date +%s)
 	timeout "$timeout_s" qemu-system-x86_64 -accel tcg -machine q35 \
 		-m 2048 -smp 2 -display none -monitor none -serial stdio \
-		-no-reboot -nic none \
+		-no-reboot -nic none "$@" \
 		-kernel "$kdir/vmlinux" -initrd "$initrd" \
-		-append "console=ttyS0 quiet panic=-1 udmode=$mode udcases=${UD_CASES:-*}" \
+		-append "console=ttyS0 quiet panic=-1 udmode=$job udcases=${UD_CASES:-*} $cmdline" \
 		-device edu,dma_mask=0xffffffffffffffff \
 		-netdev hubport,id=h0,hubid=0 -device e1000e,netdev=h0,romfile= \
 		-netdev hubport,id=h1,hubid=0 -device e1000e,netdev=h1,romfile= \
@@ -46,44 +48,66 @@ boot() {
 	echo $(($(date +%s) - start))
 }
 
-echo "$kernels" | while read -r rel kdir; do
-	ko=$("$top/scripts/build-kmod.sh" "$build" "$rel")
-	igb=$("$top/scripts/build-igb-uio.sh" "$build" "$rel")
-	initrd=$build/guest/$rel/initramfs.cpio.gz
-	mkdir -p "$build/guest/$rel"
-	"$here/mkinitramfs.sh" "$build" "$rel" "$kdir" "$initrd" "$ko" "$igb"
-	log=$build/guest/$rel/$mode.log
-	echo "guest $rel: booting ($mode)..."
-	secs=$(boot "$rel" "$kdir" "$initrd" "$log")
-
+# judge REL JOB LOG SECS: turn the guest's log into result lines; 0 if all passed.
+judge() {
+	rel=$1 job=$2 log=$3 secs=$4
 	tr -d '\r' < "$log" > "$log.txt"
-	grep -v '^UDTEST\|^UDGUEST' "$log.txt" | grep -q . && true
-	bad=0
-	if [ "$mode" != test ]; then
+	if [ "$job" = demo ] || [ "$job" = bench ]; then
 		sed -n '/^UDGUEST START/,/^UDGUEST DMESG-BEGIN/p' "$log.txt" |
 			grep -v '^UDGUEST'
 	fi
+	tag=guest-$rel
+	[ "$job" = test ] || tag=$tag-$job
 	sed -n 's/^UDTEST \(PASS\|FAIL\|SKIP\) /\1 /p' "$log.txt" |
-		sed "s/^\([A-Z]*\) /\1 guest-$rel:/" > "$log.results"
+		sed "s/^\([A-Z]*\) /\1 $tag:/" > "$log.results"
 	if ! grep -q '^UDGUEST DONE' "$log.txt"; then
-		echo "FAIL guest-$rel:finished: no UDGUEST DONE after ${secs}s (timeout or crash)" >> "$log.results"
+		echo "FAIL $tag:finished: no UDGUEST DONE after ${secs}s (timeout or crash)" >> "$log.results"
 	fi
 	if grep -nE 'WARNING:|BUG:|Oops|Call Trace:|general protection|Kernel panic' "$log.txt"; then
-		echo "FAIL guest-$rel:dmesg-clean: kernel WARN/BUG/Oops in the log" >> "$log.results"
+		echo "FAIL $tag:dmesg-clean: kernel WARN/BUG/Oops in the log" >> "$log.results"
 	else
-		echo "PASS guest-$rel:dmesg-clean" >> "$log.results"
+		echo "PASS $tag:dmesg-clean" >> "$log.results"
 	fi
 	cat "$log.results" >> "${UD_RESULTS:-/dev/null}"
 	npass=$(grep -c '^PASS' "$log.results" || true)
 	nfail=$(grep -c '^FAIL' "$log.results" || true)
 	nskip=$(grep -c '^SKIP' "$log.results" || true)
 	grep '^FAIL\|^SKIP' "$log.results" || true
-	echo "guest $rel ($mode): $npass passed, $nfail failed, $nskip skipped in ${secs}s (log: $log.txt)"
+	echo "guest $rel ($job): $npass passed, $nfail failed, $nskip skipped in ${secs}s (log: $log.txt)"
 	if [ "$nfail" -ne 0 ]; then
-		echo "---- guest log ($rel) ----"
+		echo "---- guest log ($rel, $job) ----"
 		cat "$log.txt"
 		echo "---- end of guest log ----"
-		exit 1
+		return 1
 	fi
+}
+
+# run_job REL KDIR INITRD JOB KERNEL-ARGS [QEMU-ARGS...]
+run_job() {
+	rel=$1 kdir=$2 initrd=$3 job=$4 cmdline=$5
+	shift 5
+	log=$build/guest/$rel/$job.log
+	echo "guest $rel: booting ($job)..."
+	secs=$(boot "$kdir" "$initrd" "$log" "$job" "$@")
+	judge "$rel" "$job" "$log" "$secs"
+}
+
+echo "$kernels" | while read -r rel kdir; do
+	ko=$("$top/scripts/build-kmod.sh" "$build" "$rel")
+	igb=$("$top/scripts/build-igb-uio.sh" "$build" "$rel")
+	initrd=$build/guest/$rel/initramfs.cpio.gz
+	mkdir -p "$build/guest/$rel"
+	"$here/mkinitramfs.sh" "$build" "$rel" "$kdir" "$initrd" "$ko" "$igb"
+	st=0
+	run_job "$rel" "$kdir" "$initrd" "$mode" "" || st=1
+	if [ "$mode" = test ] && [ -z "${UD_CASES:-}" ]; then
+		# An IOMMU that translates DMA must make uio_dma refuse to bind;
+		# one in passthrough mode (iommu=pt) must not.
+		run_job "$rel" "$kdir" "$initrd" iommu-dma "intel_iommu=on" \
+			-device intel-iommu,intremap=off || st=1
+		run_job "$rel" "$kdir" "$initrd" iommu-pt "intel_iommu=on iommu=pt" \
+			-device intel-iommu,intremap=off || st=1
+	fi
+	[ $st = 0 ] || exit 1
 done || rc=1
 exit $rc

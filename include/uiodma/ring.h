@@ -1,0 +1,478 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Lock-free rings of pointers.
+ *
+ * A ring holds up to @count objects (void *), where @count is a power of two.
+ * Each side is single- or multi-threaded, chosen when the ring is made:
+ * UD_RING_SP_ENQ (one enqueuing thread at a time) or multi-producer (the
+ * default), UD_RING_SC_DEQ (one dequeuing thread at a time) or
+ * multi-consumer (the default).  Single-threaded sides skip the
+ * compare-and-swap and are faster.
+ *
+ * Bulk calls move all @n objects or none; burst calls move as many as they
+ * can.  Objects leave the ring in the order they entered it, so the objects
+ * of any one producer are seen by the consumers in the order it enqueued
+ * them.  The rings are not lock-free in the strictest sense on the multi
+ * sides: like DPDK's rte_ring, a thread preempted between reserving slots
+ * and publishing them delays the threads of the same side behind it.
+ *
+ * The fast path is inline here; creation and debugging helpers live in
+ * lib/ring.c.
+ *
+ * Example:
+ *
+ *	struct ud_ring *r = ud_ring_create("rx-free", 1024, UD_RING_SP_ENQ |
+ *					   UD_RING_SC_DEQ);
+ *	if (!r)
+ *		errx(1, "%s", ud_errmsg());
+ *	void *objs[32], *out[32];
+ *	...
+ *	if (ud_ring_enqueue_bulk(r, objs, 32, NULL) != 32)
+ *		... ring full: nothing was enqueued ...
+ *	unsigned n = ud_ring_dequeue_burst(r, out, 32, NULL);
+ *	...
+ *	ud_ring_free(r);
+ */
+#ifndef UIODMA_RING_H
+#define UIODMA_RING_H
+
+#include <errno.h>
+#include <sched.h>
+#include <stdalign.h>
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Size of a cache line on every CPU libuiodma supports (x86-64, arm64). */
+#define UD_CACHE_LINE 64
+
+/* Flags of ud_ring_create() and ud_ring_init(). */
+#define UD_RING_SP_ENQ 0x1u /* one enqueuing thread at a time */
+#define UD_RING_SC_DEQ 0x2u /* one dequeuing thread at a time */
+
+/* Largest count a ring may have. */
+#define UD_RING_MAX_COUNT (1u << 30)
+
+#define UD_RING_NAME_LEN 32
+
+/* One side (producer or consumer) of a ring: free-running 32-bit indices. */
+struct ud_ring_side {
+	_Atomic uint32_t head; /* next slot to reserve */
+	_Atomic uint32_t tail; /* slots before it are published */
+	uint32_t single;       /* nonzero: single-threaded side */
+};
+
+/*
+ * struct ud_ring - a ring; its fields are private to the inline functions
+ * below.  The producer and the consumer indices sit on cache lines of
+ * their own (two lines apart, against adjacent-line prefetch), the slots
+ * follow.
+ */
+struct ud_ring {
+	char name[UD_RING_NAME_LEN];
+	uint32_t mask;     /* count - 1 */
+	uint32_t capacity; /* count */
+	uint32_t flags;
+	uint32_t allocated; /* made by ud_ring_create() */
+	alignas(2 * UD_CACHE_LINE) struct ud_ring_side prod;
+	alignas(2 * UD_CACHE_LINE) struct ud_ring_side cons;
+	alignas(2 * UD_CACHE_LINE) void *slots[];
+};
+
+/**
+ * ud_ring_memsize() - bytes needed for a ring of @count objects.
+ * @count: a power of two, 1 to UD_RING_MAX_COUNT.
+ *
+ * For placing a ring in memory of one's own (shared memory, a zone) with
+ * ud_ring_init().
+ *
+ * Return: the size, or 0 with errno EINVAL and a message when @count is not
+ * a power of two in range.
+ */
+size_t ud_ring_memsize(unsigned count);
+
+/**
+ * ud_ring_init() - make a ring in memory the caller provides.
+ * @r: at least ud_ring_memsize(@count) bytes aligned to 2 * UD_CACHE_LINE.
+ * @name: a name for messages (truncated to UD_RING_NAME_LEN - 1 chars).
+ * @count: number of objects the ring holds, a power of two.
+ * @flags: UD_RING_SP_ENQ, UD_RING_SC_DEQ or 0.
+ *
+ * Return: 0, or -1 with errno EINVAL and a message.
+ */
+int ud_ring_init(struct ud_ring *r, const char *name, unsigned count,
+		 unsigned flags);
+
+/**
+ * ud_ring_create() - allocate and initialise a ring.
+ * @name: a name for messages.
+ * @count: number of objects the ring holds, a power of two.
+ * @flags: UD_RING_SP_ENQ, UD_RING_SC_DEQ or 0 (multi-producer and
+ *	multi-consumer).
+ *
+ * Return: the ring, or NULL with errno EINVAL or ENOMEM and a message.
+ */
+struct ud_ring *ud_ring_create(const char *name, unsigned count,
+			       unsigned flags);
+
+/**
+ * ud_ring_free() - free a ring made by ud_ring_create().
+ * @r: the ring, or NULL.  No thread may use it any more.
+ *
+ * A ring made by ud_ring_init() is left alone (its memory is the caller's).
+ */
+void ud_ring_free(struct ud_ring *r);
+
+/**
+ * ud_ring_reset() - empty a ring.  No other thread may use it meanwhile.
+ * @r: the ring.
+ */
+void ud_ring_reset(struct ud_ring *r);
+
+/**
+ * ud_ring_name() - the name a ring was made with.
+ * @r: the ring.
+ *
+ * Return: the name, owned by the ring.
+ */
+const char *ud_ring_name(const struct ud_ring *r);
+
+/* ---- fast path ---------------------------------------------------------- */
+
+/**
+ * ud_ring_cpu_relax() - tell the CPU this is a spin-wait loop (x86 pause,
+ * arm64 yield); for loops that retry a ring operation.
+ */
+static inline void ud_ring_cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	__builtin_ia32_pause();
+#elif defined(__aarch64__)
+	__asm__ __volatile__("yield" ::: "memory");
+#endif
+}
+
+/*
+ * Reserve up to @n slots on side @s against the other side's tail @other.
+ * @room: capacity for the producer (free = room + other.tail - head), 0 for
+ * the consumer (entries = other.tail - head).  @fixed: all or nothing.
+ * Returns the number reserved and sets *@old to the first reserved index
+ * and *@avail to what was available at reservation time.
+ */
+static inline unsigned ud_ring__reserve(struct ud_ring_side *s,
+					struct ud_ring_side *other,
+					uint32_t room, unsigned n, int fixed,
+					uint32_t *old, uint32_t *avail)
+{
+	uint32_t head, other_tail, avl;
+
+	if (s->single) {
+		head = atomic_load_explicit(&s->head, memory_order_relaxed);
+		/* Synchronises with the other side's release of its tail:
+		 * its slot accesses happen before ours. */
+		other_tail = atomic_load_explicit(&other->tail,
+						  memory_order_acquire);
+		avl = room + other_tail - head;
+		if (n > avl)
+			n = fixed ? 0 : avl;
+		if (n)
+			atomic_store_explicit(&s->head, head + n,
+					      memory_order_relaxed);
+		*old = head;
+		*avail = avl;
+		return n;
+	}
+	/*
+	 * Load our head before the other side's tail (acquire): with the
+	 * loads the other way round, a stale tail and a newer head could
+	 * make the difference wrap and reserve slots that are not there.
+	 */
+	head = atomic_load_explicit(&s->head, memory_order_acquire);
+	for (;;) {
+		unsigned want = n;
+
+		other_tail = atomic_load_explicit(&other->tail,
+						  memory_order_acquire);
+		avl = room + other_tail - head;
+		if (want > avl)
+			want = fixed ? 0 : avl;
+		if (!want) {
+			*old = head;
+			*avail = avl;
+			return 0;
+		}
+		if (atomic_compare_exchange_weak_explicit(
+			    &s->head, &head, head + want, memory_order_acquire,
+			    memory_order_acquire)) {
+			*old = head;
+			*avail = avl;
+			return want;
+		}
+	}
+}
+
+/* Publish slots [@old, @old + @n) of side @s. */
+static inline void ud_ring__publish(struct ud_ring_side *s, uint32_t old,
+				    unsigned n)
+{
+	if (!s->single) {
+		/* Earlier reservations on this side publish first.  Acquire
+		 * so that their slot accesses happen before our release. */
+		unsigned spins = 0;
+
+		while (atomic_load_explicit(&s->tail, memory_order_acquire) !=
+		       old) {
+			ud_ring_cpu_relax();
+			/* the thread ahead of us may have been preempted:
+			 * on an oversubscribed CPU, give it the core */
+			if (++spins % 4096 == 0)
+				sched_yield();
+		}
+	}
+	atomic_store_explicit(&s->tail, old + n, memory_order_release);
+}
+
+/* Copy @n pointers between @objs and the slots from @idx, wrapping;
+ * @in: into the ring.  Unrolled by four: the bulks are short. */
+static inline void ud_ring__copy_run(void **restrict dst,
+				     void *const *restrict src, unsigned n)
+{
+	unsigned i = 0;
+
+	for (; i + 4 <= n; i += 4) {
+		dst[i] = src[i];
+		dst[i + 1] = src[i + 1];
+		dst[i + 2] = src[i + 2];
+		dst[i + 3] = src[i + 3];
+	}
+	switch (n & 3) {
+	case 3:
+		dst[i + 2] = src[i + 2];
+		/* fallthrough */
+	case 2:
+		dst[i + 1] = src[i + 1];
+		/* fallthrough */
+	case 1:
+		dst[i] = src[i];
+	}
+}
+
+static inline void ud_ring__copy(struct ud_ring *r, uint32_t idx, unsigned n,
+				 void *const *objs, int in)
+{
+	void **slots = r->slots;
+	unsigned first = r->capacity - idx;
+
+	if (first >= n) {
+		if (in)
+			ud_ring__copy_run(slots + idx, objs, n);
+		else
+			ud_ring__copy_run((void **)objs, slots + idx, n);
+		return;
+	}
+	if (in) {
+		ud_ring__copy_run(slots + idx, objs, first);
+		ud_ring__copy_run(slots, objs + first, n - first);
+	} else {
+		ud_ring__copy_run((void **)objs, slots + idx, first);
+		ud_ring__copy_run((void **)objs + first, slots, n - first);
+	}
+}
+
+static inline unsigned ud_ring__enqueue(struct ud_ring *r, void *const *objs,
+					unsigned n, int fixed,
+					unsigned *free_space)
+{
+	uint32_t old, avail;
+	unsigned got = ud_ring__reserve(&r->prod, &r->cons, r->capacity, n,
+					fixed, &old, &avail);
+
+	if (got) {
+		ud_ring__copy(r, old & r->mask, got, objs, 1);
+		ud_ring__publish(&r->prod, old, got);
+	}
+	if (free_space)
+		*free_space = avail - got;
+	return got;
+}
+
+static inline unsigned ud_ring__dequeue(struct ud_ring *r, void **objs,
+					unsigned n, int fixed,
+					unsigned *available)
+{
+	uint32_t old, avail;
+	unsigned got = ud_ring__reserve(&r->cons, &r->prod, 0, n, fixed, &old,
+					&avail);
+
+	if (got) {
+		ud_ring__copy(r, old & r->mask, got, objs, 0);
+		ud_ring__publish(&r->cons, old, got);
+	}
+	if (available)
+		*available = avail - got;
+	return got;
+}
+
+/**
+ * ud_ring_enqueue_bulk() - enqueue all @n objects or none.
+ * @r: the ring.
+ * @objs: the objects.
+ * @n: how many.
+ * @free_space: if not NULL, set to the free slots left after the call.
+ *
+ * Safe from several threads at once unless the ring is UD_RING_SP_ENQ.
+ * A full ring is no error: nothing is recorded in ud_errmsg().
+ *
+ * Return: @n, or 0 when fewer than @n slots were free.
+ */
+static inline unsigned ud_ring_enqueue_bulk(struct ud_ring *r,
+					    void *const *objs, unsigned n,
+					    unsigned *free_space)
+{
+	return ud_ring__enqueue(r, objs, n, 1, free_space);
+}
+
+/**
+ * ud_ring_enqueue_burst() - enqueue as many of @n objects as fit.
+ * @r: the ring.
+ * @objs: the objects; the first ones are enqueued.
+ * @n: how many.
+ * @free_space: if not NULL, set to the free slots left after the call.
+ *
+ * Return: the number enqueued, 0 to @n.
+ */
+static inline unsigned ud_ring_enqueue_burst(struct ud_ring *r,
+					     void *const *objs, unsigned n,
+					     unsigned *free_space)
+{
+	return ud_ring__enqueue(r, objs, n, 0, free_space);
+}
+
+/**
+ * ud_ring_dequeue_bulk() - dequeue @n objects or none.
+ * @r: the ring.
+ * @objs: receives the objects, oldest first.
+ * @n: how many.
+ * @available: if not NULL, set to the objects left after the call.
+ *
+ * Safe from several threads at once unless the ring is UD_RING_SC_DEQ.
+ *
+ * Return: @n, or 0 when fewer than @n objects were in the ring.
+ */
+static inline unsigned ud_ring_dequeue_bulk(struct ud_ring *r, void **objs,
+					    unsigned n, unsigned *available)
+{
+	return ud_ring__dequeue(r, objs, n, 1, available);
+}
+
+/**
+ * ud_ring_dequeue_burst() - dequeue up to @n objects.
+ * @r: the ring.
+ * @objs: receives the objects, oldest first.
+ * @n: at most this many.
+ * @available: if not NULL, set to the objects left after the call.
+ *
+ * Return: the number dequeued, 0 to @n.
+ */
+static inline unsigned ud_ring_dequeue_burst(struct ud_ring *r, void **objs,
+					     unsigned n, unsigned *available)
+{
+	return ud_ring__dequeue(r, objs, n, 0, available);
+}
+
+/**
+ * ud_ring_enqueue() - enqueue one object.
+ * @r: the ring.
+ * @obj: the object.
+ *
+ * Return: 0, or -ENOBUFS when the ring is full (errno is left alone).
+ */
+static inline int ud_ring_enqueue(struct ud_ring *r, void *obj)
+{
+	return ud_ring__enqueue(r, &obj, 1, 1, NULL) ? 0 : -ENOBUFS;
+}
+
+/**
+ * ud_ring_dequeue() - dequeue one object.
+ * @r: the ring.
+ * @obj: receives the object.
+ *
+ * Return: 0, or -ENOENT when the ring is empty (errno is left alone).
+ */
+static inline int ud_ring_dequeue(struct ud_ring *r, void **obj)
+{
+	return ud_ring__dequeue(r, obj, 1, 1, NULL) ? 0 : -ENOENT;
+}
+
+/**
+ * ud_ring_count() - objects in the ring.
+ * @r: the ring.
+ *
+ * Exact when no thread is enqueuing or dequeuing, a snapshot otherwise.
+ *
+ * Return: 0 to ud_ring_capacity().
+ */
+static inline unsigned ud_ring_count(const struct ud_ring *r)
+{
+	uint32_t ct = atomic_load_explicit(&((struct ud_ring *)r)->cons.tail,
+					   memory_order_acquire);
+	uint32_t pt = atomic_load_explicit(&((struct ud_ring *)r)->prod.tail,
+					   memory_order_acquire);
+	uint32_t c = pt - ct;
+
+	return c > r->capacity ? r->capacity : c;
+}
+
+/**
+ * ud_ring_capacity() - how many objects the ring holds when full.
+ * @r: the ring.
+ *
+ * Return: the count it was made with.
+ */
+static inline unsigned ud_ring_capacity(const struct ud_ring *r)
+{
+	return r->capacity;
+}
+
+/**
+ * ud_ring_free_count() - free slots in the ring.
+ * @r: the ring.
+ *
+ * Return: ud_ring_capacity() - ud_ring_count().
+ */
+static inline unsigned ud_ring_free_count(const struct ud_ring *r)
+{
+	return r->capacity - ud_ring_count(r);
+}
+
+/**
+ * ud_ring_empty() - whether the ring holds no object.
+ * @r: the ring.
+ *
+ * Return: nonzero when empty.
+ */
+static inline int ud_ring_empty(const struct ud_ring *r)
+{
+	return ud_ring_count(r) == 0;
+}
+
+/**
+ * ud_ring_full() - whether the ring has no free slot.
+ * @r: the ring.
+ *
+ * Return: nonzero when full.
+ */
+static inline int ud_ring_full(const struct ud_ring *r)
+{
+	return ud_ring_count(r) == r->capacity;
+}
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* UIODMA_RING_H */

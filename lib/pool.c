@@ -1,0 +1,657 @@
+// SPDX-License-Identifier: MIT
+/*
+ * DMA buffer pools: layout, the shared ring, caches, debug checks and
+ * statistics.  Pools over caller memory are made here; pools in a zone of
+ * hugepage memory in pool_zone.c.  The cache fast path is inline in
+ * uiodma/pool.h.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <uiodma/error.h>
+#include <uiodma/pool.h>
+#include "internal.h"
+#include "pool_internal.h"
+
+/* Every live pool, to name the owner of a stray buffer in debug messages. */
+static pthread_mutex_t ud_pools_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct ud_pool **ud_pools;
+static size_t ud_npools, ud_pools_cap;
+
+static int is_pow2(uint64_t x)
+{
+	return x && !(x & (x - 1));
+}
+
+static uintptr_t align_up(uintptr_t x, size_t a)
+{
+	return (x + a - 1) & ~(uintptr_t)(a - 1);
+}
+
+static void ud_pools_add(struct ud_pool *p)
+{
+	pthread_mutex_lock(&ud_pools_lock);
+	if (ud_npools == ud_pools_cap) {
+		size_t cap = ud_pools_cap ? 2 * ud_pools_cap : 16;
+		struct ud_pool **n = realloc(ud_pools, cap * sizeof(*n));
+
+		if (!n) { /* only debug messages get less precise */
+			pthread_mutex_unlock(&ud_pools_lock);
+			return;
+		}
+		ud_pools = n;
+		ud_pools_cap = cap;
+	}
+	ud_pools[ud_npools++] = p;
+	pthread_mutex_unlock(&ud_pools_lock);
+}
+
+static void ud_pools_del(struct ud_pool *p)
+{
+	pthread_mutex_lock(&ud_pools_lock);
+	for (size_t i = 0; i < ud_npools; i++) {
+		if (ud_pools[i] == p) {
+			ud_pools[i] = ud_pools[--ud_npools];
+			break;
+		}
+	}
+	if (!ud_npools) {
+		free(ud_pools);
+		ud_pools = NULL;
+		ud_pools_cap = 0;
+	}
+	pthread_mutex_unlock(&ud_pools_lock);
+}
+
+/* Name of the live pool whose memory holds @addr, copied into @out. */
+static int ud_pools_owner(uintptr_t addr, char *out, size_t len)
+{
+	int found = 0;
+
+	pthread_mutex_lock(&ud_pools_lock);
+	for (size_t i = 0; i < ud_npools; i++) {
+		if (addr >= ud_pools[i]->lo && addr < ud_pools[i]->hi) {
+			snprintf(out, len, "%s", ud_pools[i]->name);
+			found = 1;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&ud_pools_lock);
+	return found;
+}
+
+uint64_t ud_layout_contig_v2i(uintptr_t va, const struct ud_layout_mem *m)
+{
+	return m->iova + (va - m->va);
+}
+
+static uint64_t ud_layout_user_v2i(uintptr_t va, const struct ud_layout_mem *m)
+{
+	return m->user_v2i((const void *)va, m->arg);
+}
+
+int ud_pool_shape(struct ud_pool *p, const struct ud_pool_params *pp)
+{
+	const char *name = pp->name ? pp->name : "pool";
+	size_t align = pp->align < 64 ? 64 : pp->align;
+	unsigned known = UD_POOL_DEBUG | UD_POOL_DEBUG_ABORT | UD_POOL_STATS |
+			 UD_POOL_SINGLE | UD_POOL_NUMA;
+
+	memset(p, 0, sizeof(*p));
+	snprintf(p->name, sizeof(p->name), "%s", name);
+	if (pp->n == 0 || pp->n > UD_POOL_MAX_N)
+		return ud_fail(EINVAL,
+			       "pool '%s': %u buffers is out of range; ask for "
+			       "1 to %u", name, pp->n, UD_POOL_MAX_N);
+	if (pp->data_room == 0)
+		return ud_fail(EINVAL, "pool '%s': data room is 0 bytes; set "
+			       "data_room to the largest payload", name);
+	if (pp->data_room > UINT32_MAX / 2 || pp->headroom > UINT32_MAX / 2 ||
+	    pp->priv_size > UINT32_MAX / 2)
+		return ud_fail(EINVAL, "pool '%s': buffer sizes above 2 GiB; "
+			       "use smaller buffers", name);
+	if (pp->align && !is_pow2(pp->align))
+		return ud_fail(EINVAL, "pool '%s': alignment %zu is not a power "
+			       "of two; use e.g. 64, 128 or 4096",
+			       name, pp->align);
+	if (pp->boundary && !is_pow2(pp->boundary))
+		return ud_fail(EINVAL, "pool '%s': boundary %zu is not a power "
+			       "of two; use e.g. 4096, or 0 for none",
+			       name, pp->boundary);
+	if (pp->boundary && pp->boundary < pp->headroom + pp->data_room)
+		return ud_fail(EINVAL,
+			       "pool '%s': a %zu-byte buffer (headroom %zu + data "
+			       "room %zu) cannot fit within a boundary of %zu; "
+			       "use smaller buffers or a larger boundary",
+			       name, pp->headroom + pp->data_room, pp->headroom,
+			       pp->data_room, pp->boundary);
+	if (pp->flags & ~known)
+		return ud_fail(EINVAL, "pool '%s': flags 0x%x hold unknown bits; "
+			       "use only UD_POOL_* flags", name, pp->flags);
+	p->n = pp->n;
+	p->flags = pp->flags;
+	p->buf_len = pp->headroom + pp->data_room;
+	p->headroom = pp->headroom;
+	p->priv_len = (pp->priv_size + 63) & ~(size_t)63;
+	p->align = align;
+	p->boundary = pp->boundary;
+	p->iova_max = pp->iova_max;
+	p->bufs = calloc(p->n, sizeof(*p->bufs));
+	if (!p->bufs)
+		return ud_fail(ENOMEM, "pool '%s': out of memory for a table of "
+			       "%u buffers", name, p->n);
+	pthread_mutex_init(&p->lock, NULL);
+	return 0;
+}
+
+int ud_pool_layout(struct ud_pool *p, const struct ud_layout_mem *m,
+		   struct ud_buf **bufs, size_t *used)
+{
+	const size_t hdr = sizeof(struct ud_buf) + p->priv_len;
+	const size_t bl = p->buf_len, B = p->boundary;
+	const uintptr_t end = m->va + m->len;
+	uintptr_t cur = m->va;
+
+	for (unsigned i = 0; i < p->n; i++) {
+		uintptr_t s = align_up(cur + hdr, p->align);
+		uint64_t io;
+
+		for (;;) {
+			if (s < cur || s + bl < s || s + bl > end)
+				return ud_fail(ENOMEM,
+					       "pool '%s': only %u of %u buffers of "
+					       "%zu bytes fit in %zu bytes of memory "
+					       "(align %zu, boundary %zu); give more "
+					       "memory or ask for fewer buffers",
+					       p->name, i, p->n, bl, m->len,
+					       p->align, B);
+			if (m->page && s / m->page != (s + bl - 1) / m->page) {
+				s = align_up((s / m->page + 1) * m->page,
+					     p->align);
+				continue;
+			}
+			io = m->v2i(s, m);
+			if (io == UD_POOL_BAD_IOVA)
+				return ud_fail(EFAULT,
+					       "pool '%s': address %p has no IOVA; "
+					       "the memory must be mapped DMA memory",
+					       p->name, (void *)s);
+			if (B && io / B != (io + bl - 1) / B) {
+				s = align_up(s + (B - io % B), p->align);
+				continue;
+			}
+			break;
+		}
+		if (io % p->align)
+			return ud_fail(EINVAL,
+				       "pool '%s': address %p is aligned to %zu "
+				       "but its IOVA 0x%" PRIx64 " is not; give "
+				       "memory whose VA and IOVA agree modulo %zu",
+				       p->name, (void *)s, p->align, io, p->align);
+		if (m->v2i(s + bl - 1, m) != io + bl - 1)
+			return ud_fail(EINVAL,
+				       "pool '%s': memory at %p is not "
+				       "IOVA-contiguous over %zu bytes; give its "
+				       "page size so buffers avoid page ends",
+				       p->name, (void *)s, bl);
+		if (p->iova_max && io + bl - 1 > p->iova_max)
+			return ud_fail(ENOMEM,
+				       "pool '%s': buffer IOVA 0x%" PRIx64 " is "
+				       "above the device limit 0x%" PRIx64 "; "
+				       "use memory below the limit",
+				       p->name, io + bl - 1, p->iova_max);
+		if (bufs) {
+			struct ud_buf *b = (struct ud_buf *)s - 1;
+
+			memset((char *)b - p->priv_len, 0, hdr);
+			b->iova = io;
+			b->pool = p;
+			b->buf_len = (uint32_t)bl;
+			b->headroom = (uint32_t)p->headroom;
+			b->priv_size = (uint32_t)p->priv_len;
+			b->index = i;
+			atomic_init(&b->state, UD_BUF_FREE);
+			bufs[i] = b;
+		}
+		cur = s + bl;
+	}
+	*used = cur - m->va;
+	return 0;
+}
+
+int ud_pool_finish(struct ud_pool *p)
+{
+	unsigned count = 1;
+
+	while (count < p->n)
+		count <<= 1;
+	p->ring = ud_ring_create(p->name, count,
+				 (p->flags & UD_POOL_SINGLE) ?
+					 UD_RING_SP_ENQ | UD_RING_SC_DEQ : 0);
+	if (!p->ring)
+		return -1;
+	if (ud_ring_enqueue_bulk(p->ring, (void *const *)p->bufs, p->n, NULL) !=
+	    p->n)
+		return ud_fail(EFAULT, "pool '%s': internal error filling the "
+			       "ring", p->name);
+	p->lo = (uintptr_t)p->bufs[0] - p->priv_len;
+	p->hi = (uintptr_t)ud_buf_addr(p->bufs[p->n - 1]) + p->buf_len;
+	ud_pools_add(p);
+	return 0;
+}
+
+void ud_pool_destroy(struct ud_pool *p)
+{
+	struct ud_pool_cache *c, *next;
+
+	ud_pools_del(p);
+	for (c = p->caches; c; c = next) {
+		next = c->next;
+		free(c);
+	}
+	ud_ring_free(p->ring);
+	free(p->bufs);
+	pthread_mutex_destroy(&p->lock);
+}
+
+UD_EXPORT struct ud_pool *ud_pool_create_mem(const struct ud_pool_params *pp,
+					     const struct ud_pool_mem *mem)
+{
+	struct ud_layout_mem lm;
+	struct ud_pool *p;
+	size_t used;
+	int e;
+
+	if (!pp || !mem || !mem->va)
+		return ud_fail_null(EINVAL, "ud_pool_create_mem: %s is NULL; "
+				    "pass parameters and memory",
+				    !pp ? "params" : "memory");
+	if (mem->page_size && !is_pow2(mem->page_size))
+		return ud_fail_null(EINVAL, "ud_pool_create_mem: page size %zu "
+				    "is not a power of two", mem->page_size);
+	p = malloc(sizeof(*p));
+	if (!p)
+		return ud_fail_null(ENOMEM, "pool: out of memory");
+	if (ud_pool_shape(p, pp)) {
+		e = errno;
+		free(p->bufs);
+		free(p);
+		errno = e;
+		return NULL;
+	}
+	if (mem->page_size && p->buf_len > mem->page_size) {
+		ud_fail(EINVAL, "pool '%s': a %zu-byte buffer cannot fit in a "
+			"%zu-byte page; use smaller buffers", p->name,
+			p->buf_len, mem->page_size);
+		goto fail;
+	}
+	memset(&lm, 0, sizeof(lm));
+	lm.va = (uintptr_t)mem->va;
+	lm.len = mem->len;
+	lm.iova = mem->iova;
+	lm.user_v2i = mem->virt2iova;
+	lm.arg = mem->arg;
+	lm.v2i = mem->virt2iova ? ud_layout_user_v2i : ud_layout_contig_v2i;
+	lm.page = mem->page_size;
+	if (ud_pool_layout(p, &lm, p->bufs, &used) || ud_pool_finish(p))
+		goto fail;
+	return p;
+fail:
+	e = errno;
+	ud_pool_destroy(p);
+	free(p);
+	errno = e;
+	return NULL;
+}
+
+UD_EXPORT void ud_pool_free(struct ud_pool *p)
+{
+	if (!p)
+		return;
+	ud_pool_destroy(p);
+	if (p->zone && p->zone_free)
+		p->zone_free(p->zone);
+	free(p);
+}
+
+UD_EXPORT const char *ud_pool_name(const struct ud_pool *p)
+{
+	return p->name;
+}
+
+UD_EXPORT unsigned ud_pool_size(const struct ud_pool *p)
+{
+	return p->n;
+}
+
+UD_EXPORT struct ud_buf *ud_pool_buf(const struct ud_pool *p, unsigned i)
+{
+	if (i >= p->n)
+		return ud_fail_null(EINVAL, "pool '%s': no buffer #%u, it has "
+				    "%u", p->name, i, p->n);
+	return p->bufs[i];
+}
+
+UD_EXPORT struct ud_zone *ud_pool_zone(const struct ud_pool *p)
+{
+	return p->zone;
+}
+
+/* ---- errors and debug checks -------------------------------------------- */
+
+static unsigned ud_cache_len_snapshot(const struct ud_pool_cache *c)
+{
+	return __atomic_load_n(&c->len, __ATOMIC_RELAXED);
+}
+
+static int ud_pool_empty_err(struct ud_pool *p, const struct ud_pool_cache *c,
+			     unsigned n)
+{
+	unsigned ring = ud_ring_count(p->ring);
+
+	if (c)
+		return ud_fail(ENOBUFS,
+			       "pool '%s' is out of buffers: %u wanted, %u free "
+			       "in the shared ring and %u in this thread's cache "
+			       "(%u in the pool; the rest are in use or in other "
+			       "threads' caches); put buffers back sooner, use "
+			       "smaller caches or create the pool with more "
+			       "buffers",
+			       p->name, n, ring, c->len, p->n);
+	return ud_fail(ENOBUFS,
+		       "pool '%s' is out of buffers: %u wanted, %u free in the "
+		       "shared ring (%u in the pool; the rest are in use or in "
+		       "caches); put buffers back sooner or create the pool "
+		       "with more buffers",
+		       p->name, n, ring, p->n);
+}
+
+UD_EXPORT int ud_pool__empty(struct ud_pool_cache *c, unsigned n)
+{
+	if (c->flags & UD_POOL_STATS)
+		ud_pool__stat(c, &c->st_get_fails, 1);
+	return ud_pool_empty_err(c->pool, c, n);
+}
+
+static void ud_pool_abort(void)
+{
+	fprintf(stderr, "libuiodma: %s\n", ud_errmsg());
+	abort();
+}
+
+static int ud_debug_get(struct ud_pool *p, struct ud_buf **bufs, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++) {
+		uint32_t want = UD_BUF_FREE;
+
+		if (!atomic_compare_exchange_strong(&bufs[i]->state, &want,
+						    UD_BUF_USED)) {
+			ud_fail(EFAULT,
+				"pool '%s': buffer #%u (%p) was handed out but "
+				"was not free (state 0x%x): a buffer was put "
+				"twice or its header was overwritten",
+				p->name, bufs[i]->index, (void *)bufs[i], want);
+			ud_pool_abort();
+		}
+	}
+	return 0;
+}
+
+/* Is @b a buffer header of @p?  Without touching it unless it is in @p. */
+static int ud_debug_valid(struct ud_pool *p, const struct ud_buf *b)
+{
+	uintptr_t a = (uintptr_t)b;
+	char owner[UD_POOL_NAME_LEN];
+
+	if (!b)
+		return ud_fail(EINVAL, "pool '%s': NULL put back as a buffer; "
+			       "check the caller's buffer array", p->name);
+	if (a < p->lo || a >= p->hi) {
+		if (ud_pools_owner(a, owner, sizeof(owner)))
+			return ud_fail(EINVAL,
+				       "pool '%s': buffer %p belongs to pool "
+				       "'%s'; put it back to its own pool",
+				       p->name, (void *)b, owner);
+		return ud_fail(EINVAL,
+			       "pool '%s': %p is not a buffer of any pool "
+			       "(outside every pool's memory); put back only "
+			       "pointers the pool handed out",
+			       p->name, (void *)b);
+	}
+	if (a % 64 || b->index >= p->n || p->bufs[b->index] != b)
+		return ud_fail(EINVAL,
+			       "pool '%s': %p is inside the pool's memory but is "
+			       "not a buffer header; put back the struct ud_buf "
+			       "pointer, not a data pointer",
+			       p->name, (void *)b);
+	return 0;
+}
+
+static int ud_debug_put(struct ud_pool *p, struct ud_buf *const *bufs,
+			unsigned n)
+{
+	unsigned i;
+
+	for (i = 0; i < n; i++) {
+		uint32_t want = UD_BUF_USED;
+
+		if (ud_debug_valid(p, bufs[i]))
+			break;
+		if (!atomic_compare_exchange_strong(&bufs[i]->state, &want,
+						    UD_BUF_FREE)) {
+			if (want == UD_BUF_FREE)
+				ud_fail(EINVAL,
+					"pool '%s': double free of buffer #%u "
+					"(%p, IOVA 0x%" PRIx64 "): it is already "
+					"free; a buffer must be put back once",
+					p->name, bufs[i]->index, (void *)bufs[i],
+					bufs[i]->iova);
+			else
+				ud_fail(EINVAL,
+					"pool '%s': buffer #%u (%p) has a corrupt "
+					"state 0x%x; its header was overwritten",
+					p->name, bufs[i]->index, (void *)bufs[i],
+					want);
+			break;
+		}
+	}
+	if (i == n)
+		return 0;
+	/* undo: none of them is given back */
+	while (i--)
+		atomic_store(&bufs[i]->state, UD_BUF_USED);
+	if (p->flags & UD_POOL_DEBUG_ABORT)
+		ud_pool_abort();
+	return -1;
+}
+
+UD_EXPORT int ud_pool__debug_get(struct ud_pool_cache *c, struct ud_buf **bufs,
+				 unsigned n)
+{
+	return ud_debug_get(c->pool, bufs, n);
+}
+
+UD_EXPORT int ud_pool__debug_put(struct ud_pool_cache *c,
+				 struct ud_buf *const *bufs, unsigned n)
+{
+	return ud_debug_put(c->pool, bufs, n);
+}
+
+static void ud_ring_put(struct ud_pool *p, void *const *objs, unsigned n)
+{
+	if (ud_ring_enqueue_bulk(p->ring, objs, n, NULL) != n) {
+		ud_fail(EOVERFLOW,
+			"pool '%s': more buffers put back than the pool has "
+			"(%u in the ring, %u more put): a buffer was freed "
+			"twice; create the pool with UD_POOL_DEBUG to find it",
+			p->name, ud_ring_count(p->ring), n);
+		ud_pool_abort();
+	}
+}
+
+UD_EXPORT int ud_pool__ring_put(struct ud_pool_cache *c, void *const *objs,
+				unsigned n)
+{
+	ud_ring_put(c->pool, objs, n);
+	return 0;
+}
+
+/* ---- cache-less calls ----------------------------------------------------- */
+
+UD_EXPORT int ud_pool_get_bulk(struct ud_pool *p, struct ud_buf **bufs,
+			       unsigned n)
+{
+	if (ud_ring_dequeue_bulk(p->ring, (void **)bufs, n, NULL) != n) {
+		if (p->flags & UD_POOL_STATS)
+			atomic_fetch_add_explicit(&p->st_get_fails, 1,
+						  memory_order_relaxed);
+		return ud_pool_empty_err(p, NULL, n);
+	}
+	if (p->flags & UD_POOL_STATS)
+		atomic_fetch_add_explicit(&p->st_gets, n, memory_order_relaxed);
+	if (p->flags & UD_POOL_DEBUG)
+		ud_debug_get(p, bufs, n);
+	return 0;
+}
+
+UD_EXPORT int ud_pool_put_bulk(struct ud_pool *p, struct ud_buf *const *bufs,
+			       unsigned n)
+{
+	if ((p->flags & UD_POOL_DEBUG) && ud_debug_put(p, bufs, n))
+		return -1;
+	if (p->flags & UD_POOL_STATS)
+		atomic_fetch_add_explicit(&p->st_puts, n, memory_order_relaxed);
+	ud_ring_put(p, (void *const *)bufs, n);
+	return 0;
+}
+
+UD_EXPORT struct ud_buf *ud_pool_get(struct ud_pool *p)
+{
+	struct ud_buf *b;
+
+	return ud_pool_get_bulk(p, &b, 1) ? NULL : b;
+}
+
+UD_EXPORT int ud_pool_put(struct ud_buf *b)
+{
+	if (!b)
+		return ud_fail(EINVAL, "ud_pool_put: NULL buffer; pass a buffer "
+			       "a pool handed out");
+	return ud_pool_put_bulk(b->pool, &b, 1);
+}
+
+/* ---- caches --------------------------------------------------------------- */
+
+UD_EXPORT struct ud_pool_cache *ud_pool_cache_create(struct ud_pool *p,
+						     unsigned size)
+{
+	struct ud_pool_cache *c;
+	unsigned thresh, cap;
+	size_t bytes;
+
+	if (!p)
+		return ud_fail_null(EINVAL, "ud_pool_cache_create: pool is "
+				    "NULL");
+	if (size == 0 || size > UD_POOL_CACHE_MAX)
+		return ud_fail_null(EINVAL,
+				    "pool '%s': cache size %u is out of range; "
+				    "use 1 to %u (256 is typical)",
+				    p->name, size, UD_POOL_CACHE_MAX);
+	thresh = size + (size + 1) / 2;
+	cap = thresh + size;
+	bytes = sizeof(*c) + (size_t)cap * sizeof(void *);
+	c = aligned_alloc(64, (bytes + 63) & ~(size_t)63);
+	if (!c)
+		return ud_fail_null(ENOMEM, "pool '%s': out of memory for a "
+				    "cache of %u buffers", p->name, size);
+	memset(c, 0, sizeof(*c));
+	c->ring = p->ring;
+	c->pool = p;
+	c->size = size;
+	c->flushthresh = thresh;
+	c->flags = p->flags;
+	atomic_init(&c->st_gets, 0);
+	atomic_init(&c->st_get_fails, 0);
+	atomic_init(&c->st_puts, 0);
+	pthread_mutex_lock(&p->lock);
+	c->next = p->caches;
+	if (p->caches)
+		p->caches->prev = c;
+	p->caches = c;
+	p->ncaches++;
+	pthread_mutex_unlock(&p->lock);
+	return c;
+}
+
+UD_EXPORT void ud_pool_cache_flush(struct ud_pool_cache *c)
+{
+	if (c->len)
+		ud_ring_put(c->pool, c->objs, c->len);
+	c->len = 0;
+}
+
+UD_EXPORT void ud_pool_cache_free(struct ud_pool_cache *c)
+{
+	struct ud_pool *p;
+
+	if (!c)
+		return;
+	p = c->pool;
+	ud_pool_cache_flush(c);
+	pthread_mutex_lock(&p->lock);
+	/* keep the counts of a freed cache in the pool's totals */
+	atomic_fetch_add(&p->st_gets, atomic_load(&c->st_gets));
+	atomic_fetch_add(&p->st_get_fails, atomic_load(&c->st_get_fails));
+	atomic_fetch_add(&p->st_puts, atomic_load(&c->st_puts));
+	if (c->prev)
+		c->prev->next = c->next;
+	else
+		p->caches = c->next;
+	if (c->next)
+		c->next->prev = c->prev;
+	p->ncaches--;
+	pthread_mutex_unlock(&p->lock);
+	free(c);
+}
+
+UD_EXPORT unsigned ud_pool_avail(struct ud_pool *p)
+{
+	unsigned n = ud_ring_count(p->ring);
+
+	pthread_mutex_lock(&p->lock);
+	for (struct ud_pool_cache *c = p->caches; c; c = c->next)
+		n += ud_cache_len_snapshot(c);
+	pthread_mutex_unlock(&p->lock);
+	return n;
+}
+
+UD_EXPORT int ud_pool_stats(struct ud_pool *p, struct ud_pool_stats *st)
+{
+	if (!p || !st)
+		return ud_fail(EINVAL, "ud_pool_stats: %s is NULL",
+			       !p ? "pool" : "stats");
+	memset(st, 0, sizeof(*st));
+	st->size = p->n;
+	pthread_mutex_lock(&p->lock);
+	st->gets = atomic_load(&p->st_gets);
+	st->get_fails = atomic_load(&p->st_get_fails);
+	st->puts = atomic_load(&p->st_puts);
+	for (struct ud_pool_cache *c = p->caches; c; c = c->next) {
+		st->gets += atomic_load_explicit(&c->st_gets,
+						 memory_order_relaxed);
+		st->get_fails += atomic_load_explicit(&c->st_get_fails,
+						      memory_order_relaxed);
+		st->puts += atomic_load_explicit(&c->st_puts,
+						 memory_order_relaxed);
+		st->in_caches += ud_cache_len_snapshot(c);
+		st->caches++;
+	}
+	pthread_mutex_unlock(&p->lock);
+	st->in_ring = ud_ring_count(p->ring);
+	st->in_use = p->n - st->in_ring - st->in_caches;
+	return 0;
+}
