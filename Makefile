@@ -48,7 +48,7 @@ BENCH_BINS := $(patsubst bench/host/%.c,$(BUILD)/bench/%,$(BENCH_SRCS))
 HDRS      := $(wildcard include/*.h include/uiodma/*.h lib/*.h)
 
 .PHONY: all lib tools apps kmod unit check check-unit check-asan check-tsan check-kmod \
-	check-guest demo bench bench-host deps clean
+	check-guest demo bench bench-host deps install clean
 .DELETE_ON_ERROR:
 
 all: lib tools apps
@@ -78,7 +78,9 @@ $(BUILD)/apps/%: $$(wildcard apps/%/*.c) $$(wildcard apps/%/*.h) $(LIB_A) $(HDRS
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(LDSAN) -o $@ $(filter %.c,$^) $(LIB_A) $(LDLIBS_LIB)
 
-$(BUILD)/tests/unit/%: tests/unit/%.c $(LIB_A) $(HDRS) tests/unit/unit.h
+# Some unit tests include a tool's source or a guest program's header.
+$(BUILD)/tests/unit/%: tests/unit/%.c $(LIB_A) $(HDRS) $(wildcard tests/unit/*.h) \
+		$(TOOL_SRCS) $(wildcard tests/guest/progs/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(LDSAN) -o $@ $< $(LIB_A) $(CHECK_LIBS) $(LDLIBS_LIB)
 
@@ -143,6 +145,22 @@ bench: bench-host $(GUEST_BINS) $(TOOL_BINS) $(APP_BINS) $(LIB_SO)
 # The module for each guest kernel, built in build/kmod/<release>/.
 kmod: deps-kmod
 	@tests/kmod/build-check.sh $(BUILD) --build-only
+
+# Install the library, headers, tool, man page and udev rule (DESTDIR,
+# PREFIX as usual); the module is installed with DKMS (scripts/dkms.sh).
+PREFIX ?= /usr/local
+install: lib tools
+	install -d $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include/uiodma \
+		$(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+		$(DESTDIR)/etc/udev/rules.d
+	install -m 644 $(LIB_A) $(DESTDIR)$(PREFIX)/lib/
+	install -m 755 $(LIB_SO) $(DESTDIR)$(PREFIX)/lib/libuiodma.so.0
+	ln -sf libuiodma.so.0 $(DESTDIR)$(PREFIX)/lib/libuiodma.so
+	install -m 644 include/uiodma.h $(DESTDIR)$(PREFIX)/include/
+	install -m 644 include/uiodma/*.h $(DESTDIR)$(PREFIX)/include/uiodma/
+	install -m 755 $(TOOL_BINS) $(DESTDIR)$(PREFIX)/bin/
+	install -m 644 doc/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -m 644 udev/*.rules $(DESTDIR)/etc/udev/rules.d/
 
 clean:
 	rm -rf $(BUILD)

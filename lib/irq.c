@@ -173,6 +173,11 @@ static int check_vec(const struct ud_irq *irq, unsigned int vec)
 		return ud_fail(EINVAL,
 			       "%s has interrupts off (mode none): reload uio_dma with intr_mode=auto and rebind",
 			       irq->addr);
+	if (vec >= irq->nvec && irq->driver != DRV_UIO_DMA)
+		return ud_fail(EOPNOTSUPP,
+			       "%s is bound to %s, which delivers one interrupt vector; vector %u needs uio_dma (uiodma bind %s)",
+			       irq->addr, irq->driver == DRV_IGB_UIO ? "igb_uio" : "uio_pci_generic",
+			       vec, irq->addr);
 	if (vec >= irq->nvec)
 		return ud_fail(EINVAL, "%s has %u interrupt vector(s); vector %u does not exist",
 			       irq->addr, irq->nvec, vec);

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* PCI devices as sysfs shows them. */
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
@@ -11,24 +12,59 @@
 #include "internal.h"
 #include "sysfs_pci.h"
 
+/* Parse 1..@max hex digits at *@s into *@v; advance *@s.  0 or -1. */
+static int hex_field(const char **s, int max, unsigned int *v)
+{
+	int n = 0;
+
+	*v = 0;
+	while (n < max && isxdigit((unsigned char)**s)) {
+		char c = (char)tolower((unsigned char)**s);
+
+		*v = *v * 16 + (unsigned int)(c <= '9' ? c - '0' : c - 'a' + 10);
+		(*s)++;
+		n++;
+	}
+	return n ? 0 : -1;
+}
+
 int ud_pci_normalize(const char *in, char out[UD_PCI_ADDR_LEN])
 {
-	unsigned int dom = 0, bus, dev, fn;
-	char tail;
+	unsigned int f[4], dom = 0, bus, dev, fn;
+	const char *s = in;
+	int n = 0;
 
 	if (!in)
 		return ud_fail(EINVAL, "no PCI address given");
-	if (sscanf(in, "%x:%x:%x.%x%c", &dom, &bus, &dev, &fn, &tail) != 4) {
-		dom = 0;
-		if (sscanf(in, "%x:%x.%x%c", &bus, &dev, &fn, &tail) != 3)
-			return ud_fail(EINVAL,
-				       "'%s' is not a PCI address: use 0000:03:00.0 or 03:00.0",
-				       in);
+	/* Up to three ':'-separated fields, then '.' and the function. */
+	for (;;) {
+		if (hex_field(&s, 4, &f[n]))
+			goto bad;
+		n++;
+		if (*s == ':' && n < 3) {
+			s++;
+			continue;
+		}
+		break;
 	}
-	if (dom > 0xffff || bus > 0xff || dev > 0x1f || fn > 7)
+	if (*s != '.' || n < 2)
+		goto bad;
+	s++;
+	if (!isxdigit((unsigned char)*s) || s[1] != '\0')
+		goto bad;
+	fn = (unsigned int)(*s - '0');
+	if (n == 3)
+		dom = f[0];
+	bus = f[n - 2];
+	dev = f[n - 1];
+	if (dom > 0xffff || bus > 0xff || dev > 0x1f || *s < '0' || *s > '7')
 		return ud_fail(EINVAL, "PCI address '%s' is out of range", in);
 	snprintf(out, UD_PCI_ADDR_LEN, "%04x:%02x:%02x.%x", dom, bus, dev, fn);
 	return 0;
+bad:
+	return ud_fail(EINVAL,
+		       "'%s' is not a PCI address: use 0000:03:00.0 or 03:00.0",
+		       in);
 }
 
 int ud_pci_driver(const char *addr, char *buf, size_t len)

@@ -83,3 +83,52 @@ load_uio_dma() {
 	lsmod | grep -q '^uio_dma ' && rmmod uio_dma
 	modprobe uio_dma "$@"
 }
+
+# wait_for SECONDS CMD...: poll CMD every 0.1 s until it succeeds; 0 if it did.
+wait_for() {
+	_t=$(($1 * 10))
+	shift
+	while [ $_t -gt 0 ]; do
+		"$@" >/dev/null 2>&1 && return 0
+		sleep 0.1
+		_t=$((_t - 1))
+	done
+	return 1
+}
+
+# netif_of BDF: the network interface of a device bound to a NIC driver.
+netif_of() {
+	ls "/sys/bus/pci/devices/$1/net" 2>/dev/null | head -n 1
+}
+
+# blockdev_of BDF: the first block device (disk) of a storage device.
+blockdev_of() {
+	for _b in /sys/class/block/*; do
+		[ -e "$_b/partition" ] && continue
+		case $(readlink -f "$_b") in
+		*/$1/*) basename "$_b"; return 0 ;;
+		esac
+	done
+	return 1
+}
+
+# expect_fail NAME RC GREP CMD...: CMD must exit RC with GREP in its stderr.
+expect_fail() {
+	_name=$1 _want=$2 _pat=$3
+	shift 3
+	_err=$("$@" 2>&1 >/dev/null)
+	_rc=$?
+	[ -n "$_err" ] && echo "$_err" | sed 's/^/    /'
+	if [ "$_rc" != "$_want" ]; then
+		fail "$_name" "'$*' exited $_rc, expected $_want"
+	elif ! echo "$_err" | grep -q -- "$_pat"; then
+		fail "$_name" "stderr of '$*' does not mention '$_pat'"
+	else
+		pass "$_name"
+	fi
+}
+
+# has_netif BDF: the device has a network interface.
+has_netif() {
+	[ -n "$(netif_of "$1")" ]
+}

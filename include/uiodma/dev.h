@@ -1,0 +1,580 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * PCI devices: look up, bind to a UIO driver, map BARs, config space.
+ *
+ * The pieces:
+ *
+ *   lookup     ud_dev_info(), ud_dev_list(): what a device is (IDs, class,
+ *              NUMA node, driver, IOMMU group, MSI/MSI-X) through libudev
+ *              and sysfs; ud_dev_in_use(): whether the kernel uses it (a
+ *              network interface up or with addresses/routes, a block
+ *              device mounted or used as swap)
+ *   binding    ud_dev_bind(), ud_dev_unbind(): driver_override, unbind,
+ *              bind; restoring the kernel's driver; waiting for /dev/uioN
+ *              and /dev/uio_dma/<addr>
+ *   a handle   ud_dev_open(): a device bound to uio_dma, igb_uio or
+ *              uio_pci_generic; ud_dev_caps() says what its driver can do
+ *   BARs       ud_dev_map_bar() by BAR number, uncached or write-combining;
+ *              ud_reg_read32() / ud_reg_write32() with the right barriers
+ *   config     ud_dev_cfg_read*() / ud_dev_cfg_write*(), ud_dev_find_cap(),
+ *              ud_dev_reset()
+ *
+ * Over uio_dma everything works.  Over igb_uio and uio_pci_generic what
+ * the driver cannot do fails with EOPNOTSUPP and a message naming the
+ * driver and saying to bind the device to uio_dma instead.
+ *
+ * Example, bind a NIC and read a register of BAR 0:
+ *
+ *	if (ud_dev_bind("03:00.0", NULL, 0, NULL, 0) < 0)
+ *		errx(1, "%s", ud_errmsg());
+ *	struct ud_dev *d = ud_dev_open("03:00.0");
+ *	size_t len;
+ *	volatile uint32_t *bar0 = d ? ud_dev_map_bar(d, 0, 0, &len) : NULL;
+ *	if (!bar0)
+ *		errx(1, "%s", ud_errmsg());
+ *	printf("STATUS %08x\n", ud_reg_read32(bar0, 0x8));
+ *	ud_dev_close(d);
+ *
+ * Every call that fails returns -1 (or NULL) and sets errno and
+ * ud_errmsg() (see uiodma/error.h).
+ */
+#ifndef UIODMA_DEV_H
+#define UIODMA_DEV_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include <uiodma/barrier.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** UD_PCI_ADDR_STRLEN - "0000:03:00.0" plus the terminating NUL. */
+#define UD_PCI_ADDR_STRLEN 13
+
+/** UD_DEV_WAIT_MS - how long binding waits for the device nodes. */
+#define UD_DEV_WAIT_MS 5000
+
+/* ------------------------------------------------------------------------
+ * Lookup
+ */
+
+/**
+ * ud_pci_addr_normalize() - the full form of a PCI address.
+ * @in: "0000:03:00.0" or the short form "03:00.0" (hex, any case).
+ * @out: receives "0000:03:00.0" (lower case).
+ *
+ * Return: 0, or -1 with errno EINVAL (not a PCI address or out of range).
+ */
+int ud_pci_addr_normalize(const char *in, char out[UD_PCI_ADDR_STRLEN]);
+
+/** Kinds of device, from the class code (see ud_dev_category()). */
+enum ud_dev_category {
+	UD_CAT_NETWORK = 0,	/**< class 0x02 */
+	UD_CAT_STORAGE = 1,	/**< class 0x01 */
+	UD_CAT_OTHER = 2,	/**< anything else but a bridge */
+	UD_CAT_BRIDGE = 3,	/**< class 0x06: never bound to a UIO driver */
+};
+
+/**
+ * struct ud_dev_info - what a PCI device is and who drives it.
+ * @addr: full PCI address.
+ * @vendor: @device: @subsys_vendor: @subsys_device: PCI IDs.
+ * @class_code: 24 bits: class, subclass, programming interface.
+ * @revision: revision ID.
+ * @numa_node: NUMA node of the device, -1 if the platform does not say.
+ * @iommu_group: IOMMU group number, -1 if the device has none.
+ * @driver: bound driver, "" if none.
+ * @driver_override: the device's driver_override, "" if none.
+ * @uio_minor: N of /dev/uioN if a UIO driver holds it, else -1.
+ * @has_msi: the device has an MSI capability; @msi_vectors: how many
+ *	vectors it can ask for (1..32), 0 without MSI.
+ * @has_msix: the device has an MSI-X capability; @msix_vectors: its
+ *	table size, 0 without MSI-X.
+ * @has_intx: the device has an interrupt pin (INTx).
+ * @has_reset: the kernel can reset the function (sysfs "reset" exists).
+ * @intr_mode: over uio_dma the interrupt mode the module chose ("none",
+ *	"legacy", "msi", "msix"), else "".
+ * @intr_vectors: over uio_dma the number of vectors it got, else 0.
+ *
+ * The MSI/MSI-X fields come from the capability list in config space,
+ * which a process without CAP_SYS_ADMIN cannot read beyond 64 bytes: they
+ * are then 0.
+ */
+struct ud_dev_info {
+	char addr[UD_PCI_ADDR_STRLEN];
+	uint16_t vendor, device, subsys_vendor, subsys_device;
+	uint32_t class_code;
+	uint8_t revision;
+	int numa_node;
+	int iommu_group;
+	char driver[64];
+	char driver_override[64];
+	int uio_minor;
+	int has_msi;
+	unsigned int msi_vectors;
+	int has_msix;
+	unsigned int msix_vectors;
+	int has_intx;
+	int has_reset;
+	char intr_mode[16];
+	unsigned int intr_vectors;
+};
+
+/**
+ * ud_dev_info() - look a device up.
+ * @addr: PCI address, full or short form.
+ * @info: filled in on success.
+ *
+ * Uses libudev (sysfs); needs no privileges except for the MSI/MSI-X
+ * fields (see struct ud_dev_info).
+ *
+ * Return: 0, or -1 with errno (EINVAL: bad address; ENODEV: no such device).
+ */
+int ud_dev_info(const char *addr, struct ud_dev_info *info);
+
+/**
+ * ud_dev_category() - the kind of device a class code names.
+ * @class_code: 24-bit class code.
+ *
+ * Return: enum ud_dev_category.
+ */
+enum ud_dev_category ud_dev_category(uint32_t class_code);
+
+/**
+ * ud_dev_category_name() - "network", "storage", "other" or "bridge".
+ * @cat: enum ud_dev_category.
+ *
+ * Return: a static string.
+ */
+const char *ud_dev_category_name(enum ud_dev_category cat);
+
+/** ud_dev_list() flags */
+#define UD_LIST_BRIDGES 0x1u	/* include bridges */
+
+/**
+ * ud_dev_list() - every PCI device, in address order.
+ * @list: receives an array the caller frees with free().
+ * @n: receives its length.
+ * @flags: UD_LIST_*; without UD_LIST_BRIDGES, bridges (class 0x06) are left
+ *	out since no UIO driver can take them.
+ *
+ * Return: 0, or -1 with errno set.
+ */
+int ud_dev_list(struct ud_dev_info **list, size_t *n, unsigned int flags);
+
+/**
+ * ud_dev_in_use() - whether the kernel uses a device, and how.
+ * @addr: PCI address, full or short form.
+ * @why: receives a description of every use, e.g. "network interface
+ *	eth0 is up; eth0 has address 192.0.2.1" or "nvme0n1 is mounted on
+ *	/mnt"; "" when unused.  May be NULL.
+ * @len: size of @why.
+ *
+ * A device is in use when one of its network interfaces is up or has an
+ * address or a route, or one of its block devices (or their partitions)
+ * is mounted, used as swap or held by another block device (device
+ * mapper, md).
+ *
+ * Return: 1 in use, 0 not, -1 with errno on error.
+ */
+int ud_dev_in_use(const char *addr, char *why, size_t len);
+
+/**
+ * ud_dev_users() - the kernel interfaces a device provides, for display.
+ * @addr: PCI address.
+ * @buf: receives e.g. "net:eth0(up)", "block:nvme0n1", or "" for none.
+ * @len: size of @buf.
+ *
+ * Return: 0, or -1 with errno set.
+ */
+int ud_dev_users(const char *addr, char *buf, size_t len);
+
+/* ------------------------------------------------------------------------
+ * Binding
+ */
+
+/* ud_dev_bind() / ud_dev_unbind() flags */
+#define UD_BIND_FORCE		0x1u	/* bind even if the kernel uses the device */
+#define UD_BIND_NO_WAIT		0x2u	/* do not wait for the device nodes */
+#define UD_UNBIND_NO_RESTORE	0x4u	/* leave the device without a driver */
+
+/**
+ * ud_dev_bind() - hand a device to a (UIO) driver.
+ * @addr: PCI address, full or short form.
+ * @driver: driver name; NULL means "uio_dma".
+ * @flags: UD_BIND_FORCE, UD_BIND_NO_WAIT.
+ * @prev: if not NULL, receives the driver the device had ("" if none), so
+ *	the caller can restore it with ud_dev_unbind().
+ * @prev_len: size of @prev.
+ *
+ * Writes @driver to driver_override, unbinds the current driver and binds
+ * @driver.  Refuses (EBUSY) a device the kernel is using (see
+ * ud_dev_in_use()) unless @flags has UD_BIND_FORCE.  For a UIO driver it
+ * then waits up to UD_DEV_WAIT_MS for /dev/uioN and, for uio_dma, for
+ * /dev/uio_dma/<addr>.  A device already bound to @driver is left alone.
+ * Needs root.
+ *
+ * Return: 0, or -1 with errno (ENODEV: no such device; ENOENT: @driver is
+ * not loaded (the message says which modprobe); EBUSY: in use, the
+ * message names the user; EACCES: not root; ETIMEDOUT: the nodes did not
+ * appear; other errors from the kernel's probe, e.g. EOPNOTSUPP when
+ * uio_dma refuses a device behind a translating IOMMU).
+ */
+int ud_dev_bind(const char *addr, const char *driver, unsigned int flags,
+		char *prev, size_t prev_len);
+
+/**
+ * ud_dev_unbind() - take a device from its driver.
+ * @addr: PCI address, full or short form.
+ * @flags: UD_UNBIND_NO_RESTORE to leave it without a driver.
+ * @now: if not NULL, receives the driver bound afterwards ("" if none).
+ * @now_len: size of @now.
+ *
+ * Unbinds the current driver and clears driver_override.  Unless
+ * UD_UNBIND_NO_RESTORE, it then asks the kernel to probe the device again
+ * (drivers_probe), so the driver whose ID table matches it (e1000e, nvme,
+ * ...) takes it back, if that driver is loaded.  Needs root.
+ *
+ * Return: 0, or -1 with errno set.
+ */
+int ud_dev_unbind(const char *addr, unsigned int flags, char *now,
+		  size_t now_len);
+
+/**
+ * ud_dev_wait_nodes() - wait until a UIO-bound device's nodes exist.
+ * @addr: PCI address.
+ * @timeout_ms: how long to poll; UD_DEV_WAIT_MS is a good value.
+ *
+ * Waits for /dev/uioN and, over uio_dma, /dev/uio_dma/<addr> (udev or
+ * devtmpfs create them shortly after the bind).
+ *
+ * Return: 0, or -1 with errno (ENODEV: not bound to a UIO driver;
+ * ETIMEDOUT: a node did not appear; the message names it).
+ */
+int ud_dev_wait_nodes(const char *addr, int timeout_ms);
+
+/* ------------------------------------------------------------------------
+ * Handle and capabilities
+ */
+
+/* ud_dev_caps() bits */
+#define UD_CAP_BAR_MAP		0x001u	/* map memory BARs by number */
+#define UD_CAP_BAR_WC		0x002u	/* write-combining maps (prefetchable BARs) */
+#define UD_CAP_IRQ		0x004u	/* at least vector 0 (uiodma/irq.h) */
+#define UD_CAP_IRQ_VECTORS	0x008u	/* every MSI/MSI-X vector on its own fd */
+#define UD_CAP_IRQ_MASK		0x010u	/* mask/unmask from userspace */
+#define UD_CAP_DMA_PIN		0x020u	/* pin memory, get physical addresses */
+#define UD_CAP_BUSMASTER_GUARD	0x040u	/* bus mastering only while held open */
+#define UD_CAP_UNBIND_NOTIFY	0x080u	/* an fd reports EPOLLHUP at unbind */
+#define UD_CAP_CONFIG		0x100u	/* config space read/write */
+#define UD_CAP_RESET		0x200u	/* function reset */
+#define UD_CAP_ALL		0x3ffu
+
+/**
+ * ud_dev_driver_caps() - what a driver can do for userspace.
+ * @driver: "uio_dma", "igb_uio", "uio_pci_generic" or another name.
+ *
+ * UD_CAP_RESET is not included (it depends on the device, see
+ * ud_dev_caps()); UD_CAP_CONFIG is included for every driver.
+ *
+ * Return: UD_CAP_* bits; UD_CAP_CONFIG alone for a driver that is not a
+ * UIO driver.
+ */
+unsigned int ud_dev_driver_caps(const char *driver);
+
+/**
+ * ud_dev_cap_name() - the name of one UD_CAP_* bit ("bar-map", "wc", ...).
+ * @cap: a single bit.
+ *
+ * Return: a static string; "unknown" for anything else.
+ */
+const char *ud_dev_cap_name(unsigned int cap);
+
+/**
+ * ud_dev_caps_format() - the names of @caps, separated by ','.
+ * @caps: UD_CAP_* bits.
+ * @buf: receives the names ("" for none), truncated to @len.
+ * @len: size of @buf.
+ *
+ * Return: @buf.
+ */
+char *ud_dev_caps_format(unsigned int caps, char *buf, size_t len);
+
+struct ud_dev;
+
+/**
+ * ud_dev_open() - open a device for BAR and config-space access.
+ * @addr: PCI address, full or short form.
+ *
+ * The device may be bound to any driver, or none: config space then works
+ * but BAR mapping needs a UIO driver (uio_dma, igb_uio, uio_pci_generic).
+ * Over uio_dma this opens /dev/uio_dma/<addr> (waiting up to
+ * UD_DEV_WAIT_MS for it).  It does not open /dev/uioN, so bus mastering
+ * stays off (use ud_irq_open() or open /dev/uioN for that).
+ *
+ * Return: a handle, or NULL with errno (ENODEV: no such device; EPERM:
+ * uio_dma needs CAP_SYS_RAWIO; EPROTO: module ABI mismatch).
+ */
+struct ud_dev *ud_dev_open(const char *addr);
+
+/**
+ * ud_dev_close() - unmap every BAR and release the handle.
+ * @d: handle, or NULL (no-op).
+ */
+void ud_dev_close(struct ud_dev *d);
+
+/**
+ * ud_dev_get_info() - what ud_dev_info() said when the handle was opened.
+ * @d: handle.
+ *
+ * Return: the information, owned by @d.
+ */
+const struct ud_dev_info *ud_dev_get_info(const struct ud_dev *d);
+
+/**
+ * ud_dev_caps() - what this device's driver lets userspace do.
+ * @d: handle.
+ * @nvec: if not NULL, receives how many interrupt vectors userspace can
+ *	use (uio_dma: what the module allocated; igb_uio: 1; uio_pci_generic:
+ *	1 if the device has INTx, else 0).
+ *
+ * Return: UD_CAP_* bits (ud_dev_driver_caps() plus UD_CAP_RESET when the
+ * device can be reset).
+ */
+unsigned int ud_dev_caps(const struct ud_dev *d, unsigned int *nvec);
+
+/**
+ * ud_dev_require() - fail unless the device's driver offers @caps.
+ * @d: handle.
+ * @caps: UD_CAP_* bits wanted.
+ *
+ * Return: 0, or -1 with errno EOPNOTSUPP and a message naming the missing
+ * capabilities and the driver, and saying to bind to uio_dma.
+ */
+int ud_dev_require(const struct ud_dev *d, unsigned int caps);
+
+/**
+ * ud_dev_require_vectors() - fail unless @n interrupt vectors are usable.
+ * @d: handle.
+ * @n: vectors wanted (vector 0 .. @n-1).
+ *
+ * Return: 0, or -1 with errno: EOPNOTSUPP when the driver offers fewer
+ * (igb_uio, uio_pci_generic: one; the message says to bind to uio_dma),
+ * EINVAL when uio_dma offers fewer (the device or max_vectors limits it).
+ */
+int ud_dev_require_vectors(const struct ud_dev *d, unsigned int n);
+
+/* ------------------------------------------------------------------------
+ * BARs
+ */
+
+/* struct ud_bar_info.flags */
+#define UD_BAR_MEM	0x1u	/* memory BAR (else I/O ports) */
+#define UD_BAR_PREFETCH	0x2u	/* prefetchable: may be mapped WC */
+#define UD_BAR_64	0x4u	/* 64-bit BAR (takes two BAR slots) */
+
+/**
+ * struct ud_bar_info - one BAR as sysfs "resource" describes it.
+ * @start: bus address; 0 if the BAR is not implemented.
+ * @len: bytes; 0 if the BAR is not implemented.
+ * @flags: UD_BAR_*.
+ */
+struct ud_bar_info {
+	uint64_t start;
+	uint64_t len;
+	unsigned int flags;
+};
+
+/**
+ * ud_dev_bar_info() - address, size and kind of BAR @bar.
+ * @d: handle.
+ * @bar: 0..5.
+ * @bi: filled in.
+ *
+ * Return: 0, or -1 with errno EINVAL (bad number).  An unimplemented BAR
+ * is not an error: @bi->len is 0.
+ */
+int ud_dev_bar_info(const struct ud_dev *d, unsigned int bar,
+		    struct ud_bar_info *bi);
+
+/* ud_dev_map_bar() flags */
+#define UD_MAP_WC	0x1u	/* write-combining (prefetchable BARs only) */
+
+/**
+ * ud_dev_map_bar() - map a memory BAR by its number.
+ * @d: handle.
+ * @bar: 0..5.
+ * @flags: UD_MAP_WC for a write-combining mapping (follow writes with
+ *	ud_mmio_wmb()); 0 for uncached.
+ * @len: receives the BAR's size in bytes.
+ *
+ * Over uio_dma through mmap() of /dev/uio_dma/<addr>; over igb_uio and
+ * uio_pci_generic through sysfs resourceN (resourceN_wc for UD_MAP_WC).
+ * The mapping is owned by @d: mapping the same BAR again returns it, and
+ * ud_dev_close() unmaps it.  Needs root.
+ *
+ * Return: the mapping, or NULL with errno (EINVAL: no such memory BAR, or
+ * WC on a BAR that is not prefetchable; EOPNOTSUPP: the driver maps no
+ * BARs, or WC not available; ENODEV: the device was unbound).
+ */
+void *ud_dev_map_bar(struct ud_dev *d, unsigned int bar, unsigned int flags,
+		     size_t *len);
+
+/**
+ * ud_dev_unmap_bar() - drop a mapping made by ud_dev_map_bar().
+ * @d: handle.
+ * @bar: 0..5.
+ * @flags: the flags it was mapped with.
+ *
+ * Return: 0, or -1 with errno EINVAL (not mapped).
+ */
+int ud_dev_unmap_bar(struct ud_dev *d, unsigned int bar, unsigned int flags);
+
+/**
+ * ud_reg_read32() - read a 32-bit little-endian register, ordered before
+ * later loads from DMA memory (ud_mmio_read32()).
+ * @bar: mapping from ud_dev_map_bar().
+ * @off: byte offset, 4-byte aligned.
+ *
+ * Return: the value, CPU byte order.
+ */
+static inline uint32_t ud_reg_read32(const volatile void *bar, size_t off)
+{
+	return ud_mmio_read32((const volatile uint32_t *)
+			      ((const volatile uint8_t *)bar + off));
+}
+
+/**
+ * ud_reg_write32() - write a 32-bit little-endian register after every
+ * earlier store to DMA memory (ud_mmio_write32()): a doorbell.
+ * @bar: mapping from ud_dev_map_bar() (for a WC mapping, follow with
+ *	ud_mmio_wmb()).
+ * @off: byte offset, 4-byte aligned.
+ * @v: value, CPU byte order.
+ */
+static inline void ud_reg_write32(volatile void *bar, size_t off, uint32_t v)
+{
+	ud_mmio_write32((volatile uint32_t *)((volatile uint8_t *)bar + off), v);
+}
+
+/**
+ * ud_reg_read32_relaxed() - ud_reg_read32() without the barrier.
+ * @bar: mapping.  @off: byte offset, 4-byte aligned.
+ *
+ * Return: the value, CPU byte order.
+ */
+static inline uint32_t ud_reg_read32_relaxed(const volatile void *bar, size_t off)
+{
+	return ud_mmio_read32_relaxed((const volatile uint32_t *)
+				      ((const volatile uint8_t *)bar + off));
+}
+
+/**
+ * ud_reg_write32_relaxed() - ud_reg_write32() without the barrier.
+ * @bar: mapping.  @off: byte offset, 4-byte aligned.  @v: value.
+ */
+static inline void ud_reg_write32_relaxed(volatile void *bar, size_t off,
+					  uint32_t v)
+{
+	ud_mmio_write32_relaxed((volatile uint32_t *)
+				((volatile uint8_t *)bar + off), v);
+}
+
+/* ------------------------------------------------------------------------
+ * Config space and reset
+ */
+
+/**
+ * ud_dev_cfg_read() - read config space through sysfs "config".
+ * @d: handle.
+ * @off: byte offset.
+ * @buf: receives the bytes.
+ * @len: how many.
+ *
+ * Without CAP_SYS_ADMIN the kernel shows only the first 64 bytes.
+ *
+ * Return: bytes read (short at the end of config space), or -1 with errno.
+ */
+ssize_t ud_dev_cfg_read(const struct ud_dev *d, unsigned int off, void *buf,
+			size_t len);
+
+/**
+ * ud_dev_cfg_write() - write config space through sysfs "config".
+ * @d: handle.  @off: byte offset.  @buf: bytes.  @len: how many.
+ *
+ * Needs root.
+ *
+ * Return: bytes written, or -1 with errno.
+ */
+ssize_t ud_dev_cfg_write(struct ud_dev *d, unsigned int off, const void *buf,
+			 size_t len);
+
+/**
+ * ud_dev_cfg_read8() / ud_dev_cfg_read16() / ud_dev_cfg_read32() - read
+ * one naturally aligned value (little-endian in config space).
+ * @d: handle.  @off: byte offset.  @v: receives the value, CPU order.
+ *
+ * Return: 0, or -1 with errno (EIO: beyond what could be read).
+ */
+int ud_dev_cfg_read8(const struct ud_dev *d, unsigned int off, uint8_t *v);
+int ud_dev_cfg_read16(const struct ud_dev *d, unsigned int off, uint16_t *v);
+int ud_dev_cfg_read32(const struct ud_dev *d, unsigned int off, uint32_t *v);
+
+/**
+ * ud_dev_cfg_write8() / ud_dev_cfg_write16() / ud_dev_cfg_write32() - write
+ * one naturally aligned value.
+ * @d: handle.  @off: byte offset.  @v: the value, CPU order.
+ *
+ * Return: 0, or -1 with errno.
+ */
+int ud_dev_cfg_write8(struct ud_dev *d, unsigned int off, uint8_t v);
+int ud_dev_cfg_write16(struct ud_dev *d, unsigned int off, uint16_t v);
+int ud_dev_cfg_write32(struct ud_dev *d, unsigned int off, uint32_t v);
+
+/** PCI capability IDs for ud_dev_find_cap(). */
+#define UD_PCI_CAP_PM		0x01
+#define UD_PCI_CAP_MSI		0x05
+#define UD_PCI_CAP_EXP		0x10
+#define UD_PCI_CAP_MSIX		0x11
+
+/**
+ * ud_pci_find_cap() - walk a capability list held in memory.
+ * @cfg: the first @len bytes of a config space.
+ * @len: at least 64 for any capability to be found.
+ * @cap_id: capability ID (UD_PCI_CAP_*).
+ *
+ * Follows the list from offset 0x34 if the status register says there is
+ * one; stops at a pointer outside @cfg or after 48 steps (a loop).
+ *
+ * Return: offset of the capability, or 0 if not found.
+ */
+unsigned int ud_pci_find_cap(const uint8_t *cfg, size_t len, uint8_t cap_id);
+
+/**
+ * ud_dev_find_cap() - offset of a capability in the device's config space.
+ * @d: handle.
+ * @cap_id: UD_PCI_CAP_*.
+ *
+ * Return: the offset, 0 if the device has none (or it cannot be read).
+ */
+unsigned int ud_dev_find_cap(const struct ud_dev *d, uint8_t cap_id);
+
+/**
+ * ud_dev_reset() - reset the function through sysfs "reset".
+ * @d: handle.
+ *
+ * The kernel saves and restores the config space around the reset
+ * (FLR, PM or bus reset, whatever the device supports).  Needs root.
+ *
+ * Return: 0, or -1 with errno (EOPNOTSUPP: the device cannot be reset).
+ */
+int ud_dev_reset(struct ud_dev *d);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* UIODMA_DEV_H */

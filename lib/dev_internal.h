@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: MIT */
+/* PCI device access (uiodma/dev.h): state shared by lib/dev_*.c. */
+#ifndef UIODMA_DEV_INTERNAL_H
+#define UIODMA_DEV_INTERNAL_H
+
+#include <stddef.h>
+
+#include <uiodma/dev.h>
+
+#define UD_NBARS 6
+
+enum ud_dev_driver {
+	UD_DRV_NONE,		/* no driver, or one that is not a UIO driver */
+	UD_DRV_UIO_DMA,
+	UD_DRV_IGB_UIO,
+	UD_DRV_UIO_PCI_GENERIC,
+};
+
+struct ud_dev_map {
+	void *addr;
+	size_t len;		/* BAR length */
+	size_t maplen;		/* page-rounded length mapped */
+};
+
+struct ud_dev {
+	struct ud_dev_info info;
+	enum ud_dev_driver drv;
+	int cfg_fd;		/* sysfs config */
+	int cfg_rw;		/* cfg_fd was opened read-write */
+	int ctl_fd;		/* /dev/uio_dma/<addr>, or -1 */
+	struct ud_bar_info bars[UD_NBARS];
+	struct ud_dev_map maps[UD_NBARS][2];	/* [bar][wc] */
+};
+
+/* The driver kind for a driver name. */
+enum ud_dev_driver ud_dev_driver_kind(const char *driver);
+
+/* Read a small sysfs file into @buf, newline stripped; 0 or -1 (errno). */
+int ud_sysfs_read(const char *path, char *buf, size_t len);
+
+/* Write @val to a sysfs file; 0 or -1 (errno set, no message). */
+int ud_sysfs_write(const char *path, const char *val);
+
+/* Read the capability-derived fields of @info from config space. */
+void ud_dev_info_caps(struct ud_dev_info *info);
+
+#endif /* UIODMA_DEV_INTERNAL_H */

@@ -1,0 +1,257 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The device handle and BAR mapping by number: over uio_dma through mmap()
+ * of the control device, over igb_uio and uio_pci_generic through sysfs
+ * resourceN / resourceN_wc.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <uiodma/uio_dma_ioctl.h>
+#include "dev_internal.h"
+#include "internal.h"
+#include "sysfs_pci.h"
+
+/* Linux IORESOURCE_* flags as sysfs "resource" shows them. */
+#define RES_IO		0x00000100UL
+#define RES_MEM		0x00000200UL
+#define RES_PREFETCH	0x00002000UL
+#define RES_MEM_64	0x00100000UL
+
+static void read_bars(struct ud_dev *d)
+{
+	char path[PATH_MAX], line[128];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/resource",
+		 d->info.addr);
+	f = fopen(path, "re");
+	if (!f)
+		return;
+	for (int bar = 0; bar < UD_NBARS && fgets(line, sizeof(line), f); bar++) {
+		unsigned long long start, end, flags;
+		struct ud_bar_info *b = &d->bars[bar];
+
+		if (sscanf(line, "%llx %llx %llx", &start, &end, &flags) != 3 ||
+		    !end)
+			continue;
+		b->start = start;
+		b->len = end - start + 1;
+		b->flags = (flags & RES_MEM ? UD_BAR_MEM : 0) |
+			   (flags & RES_PREFETCH ? UD_BAR_PREFETCH : 0) |
+			   (flags & RES_MEM_64 ? UD_BAR_64 : 0);
+	}
+	fclose(f);
+}
+
+static int open_ctl(struct ud_dev *d)
+{
+	char path[64];
+	uint32_t abi;
+
+	if (ud_dev_wait_nodes(d->info.addr, UD_DEV_WAIT_MS))
+		return -1;
+	snprintf(path, sizeof(path), "/dev/uio_dma/%s", d->info.addr);
+	d->ctl_fd = open(path, O_RDWR | O_CLOEXEC);
+	if (d->ctl_fd < 0) {
+		int e = errno;
+
+		if (e == EPERM || e == EACCES)
+			return ud_fail(EPERM,
+				       "cannot open %s: uio_dma needs CAP_SYS_RAWIO (a device doing physical-address DMA can write any memory): run as root",
+				       path);
+		return ud_fail(e == ENOENT ? ENODEV : e, "cannot open %s: %s",
+			       path, strerror(e));
+	}
+	if (ioctl(d->ctl_fd, UIO_DMA_IOC_VERSION, &abi) < 0)
+		return ud_fail(errno == ENODEV ? ENODEV : EPROTO,
+			       "%s does not answer UIO_DMA_IOC_VERSION: %s",
+			       path, strerror(errno));
+	if (abi != UIO_DMA_ABI_VERSION)
+		return ud_fail(EPROTO,
+			       "uio_dma module speaks ABI %u, this library ABI %u: install matching versions",
+			       abi, UIO_DMA_ABI_VERSION);
+	return 0;
+}
+
+UD_EXPORT struct ud_dev *ud_dev_open(const char *addr)
+{
+	struct ud_dev *d = calloc(1, sizeof(*d));
+	char path[PATH_MAX];
+	int e;
+
+	if (!d)
+		return ud_fail_null(ENOMEM, "out of memory");
+	d->cfg_fd = d->ctl_fd = -1;
+	if (ud_dev_info(addr, &d->info))
+		goto fail;
+	d->drv = ud_dev_driver_kind(d->info.driver);
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/config", d->info.addr);
+	d->cfg_fd = open(path, O_RDWR | O_CLOEXEC);
+	if (d->cfg_fd >= 0) {
+		d->cfg_rw = 1;
+	} else {
+		d->cfg_fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (d->cfg_fd < 0) {
+			ud_fail(errno, "cannot open %s: %s", path, strerror(errno));
+			goto fail;
+		}
+	}
+	read_bars(d);
+	if (d->drv == UD_DRV_UIO_DMA && open_ctl(d))
+		goto fail;
+	return d;
+fail:
+	e = errno;
+	ud_dev_close(d);
+	errno = e;
+	return NULL;
+}
+
+UD_EXPORT void ud_dev_close(struct ud_dev *d)
+{
+	if (!d)
+		return;
+	for (int bar = 0; bar < UD_NBARS; bar++)
+		for (int wc = 0; wc < 2; wc++)
+			if (d->maps[bar][wc].addr)
+				munmap(d->maps[bar][wc].addr, d->maps[bar][wc].maplen);
+	if (d->cfg_fd >= 0)
+		close(d->cfg_fd);
+	if (d->ctl_fd >= 0)
+		close(d->ctl_fd);
+	free(d);
+}
+
+UD_EXPORT const struct ud_dev_info *ud_dev_get_info(const struct ud_dev *d)
+{
+	return &d->info;
+}
+
+UD_EXPORT int ud_dev_bar_info(const struct ud_dev *d, unsigned int bar,
+			      struct ud_bar_info *bi)
+{
+	if (bar >= UD_NBARS || !bi)
+		return ud_fail(EINVAL, "BAR %u does not exist: PCI BARs are numbered 0..5",
+			       bar);
+	*bi = d->bars[bar];
+	return 0;
+}
+
+static void *map_sysfs(struct ud_dev *d, unsigned int bar, int wc, size_t maplen)
+{
+	char path[PATH_MAX];
+	void *p;
+	int fd;
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/resource%u%s",
+		 d->info.addr, bar, wc ? "_wc" : "");
+	fd = open(path, O_RDWR | O_SYNC | O_CLOEXEC);
+	if (fd < 0) {
+		int e = errno;
+
+		if (wc && e == ENOENT)
+			return ud_fail_null(EOPNOTSUPP,
+					    "%s has no write-combining mapping of BAR %u (no %s; the kernel offers none on this platform): map it uncached, or bind %s to uio_dma",
+					    d->info.addr, bar, path, d->info.addr);
+		if (e == EACCES || e == EPERM)
+			return ud_fail_null(EACCES, "cannot open %s: %s; mapping BARs needs root",
+					    path, strerror(e));
+		return ud_fail_null(e, "cannot open %s: %s", path, strerror(e));
+	}
+	p = mmap(NULL, maplen, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (p == MAP_FAILED) {
+		int e = errno;
+
+		close(fd);
+		return ud_fail_null(e, "mmap of %s failed: %s%s", path, strerror(e),
+				    e == EINVAL ? " (a driver claimed the region, or kernel lockdown forbids it): bind the device to uio_dma" : "");
+	}
+	close(fd);
+	return p;
+}
+
+static void *map_ctl(struct ud_dev *d, unsigned int bar, int wc, size_t maplen)
+{
+	void *p = mmap(NULL, maplen, PROT_READ | PROT_WRITE, MAP_SHARED,
+		       d->ctl_fd, (off_t)UIO_DMA_MMAP_OFFSET(bar, wc));
+
+	if (p == MAP_FAILED) {
+		int e = errno;
+
+		if (e == ENODEV)
+			return ud_fail_null(ENODEV,
+					    "mmap of BAR %u through /dev/uio_dma/%s failed: the device was unbound, or the loaded uio_dma is too old to map BARs: install the current module",
+					    bar, d->info.addr);
+		return ud_fail_null(e, "mmap of BAR %u through /dev/uio_dma/%s failed: %s",
+				    bar, d->info.addr, strerror(e));
+	}
+	return p;
+}
+
+UD_EXPORT void *ud_dev_map_bar(struct ud_dev *d, unsigned int bar,
+			       unsigned int flags, size_t *len)
+{
+	int wc = !!(flags & UD_MAP_WC);
+	long page = sysconf(_SC_PAGESIZE);
+	struct ud_dev_map *m;
+	struct ud_bar_info *b;
+	size_t maplen;
+	void *p;
+
+	if (bar >= UD_NBARS)
+		return ud_fail_null(EINVAL, "BAR %u does not exist: PCI BARs are numbered 0..5",
+				    bar);
+	if (ud_dev_require(d, wc ? UD_CAP_BAR_MAP | UD_CAP_BAR_WC : UD_CAP_BAR_MAP))
+		return NULL;
+	b = &d->bars[bar];
+	if (!b->len)
+		return ud_fail_null(EINVAL, "%s has no BAR %u (see its sysfs resource file)",
+				    d->info.addr, bar);
+	if (!(b->flags & UD_BAR_MEM))
+		return ud_fail_null(EINVAL, "BAR %u of %s is an I/O port BAR, which cannot be mapped: use the UIO port region (in/out instructions)",
+				    bar, d->info.addr);
+	if (wc && !(b->flags & UD_BAR_PREFETCH))
+		return ud_fail_null(EINVAL, "BAR %u of %s is not prefetchable: write-combining would reorder its register accesses; map it uncached",
+				    bar, d->info.addr);
+	m = &d->maps[bar][wc];
+	if (m->addr) {
+		if (len)
+			*len = m->len;
+		return m->addr;
+	}
+	maplen = ((size_t)b->len + (size_t)page - 1) & ~((size_t)page - 1);
+	if (d->drv == UD_DRV_UIO_DMA)
+		p = map_ctl(d, bar, wc, maplen);
+	else
+		p = map_sysfs(d, bar, wc, maplen);
+	if (!p)
+		return NULL;
+	m->addr = p;
+	m->len = (size_t)b->len;
+	m->maplen = maplen;
+	if (len)
+		*len = m->len;
+	return p;
+}
+
+UD_EXPORT int ud_dev_unmap_bar(struct ud_dev *d, unsigned int bar,
+			       unsigned int flags)
+{
+	struct ud_dev_map *m;
+
+	if (bar >= UD_NBARS || !d->maps[bar][!!(flags & UD_MAP_WC)].addr)
+		return ud_fail(EINVAL, "BAR %u is not mapped%s", bar,
+			       flags & UD_MAP_WC ? " write-combining" : "");
+	m = &d->maps[bar][!!(flags & UD_MAP_WC)];
+	munmap(m->addr, m->maplen);
+	memset(m, 0, sizeof(*m));
+	return 0;
+}
