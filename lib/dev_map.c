@@ -16,6 +16,7 @@
 
 #include <uiodma/uio_dma_ioctl.h>
 #include "dev_internal.h"
+#include "ctl.h"
 #include "internal.h"
 #include "sysfs_pci.h"
 
@@ -53,31 +54,24 @@ static void read_bars(struct ud_dev *d)
 
 static int open_ctl(struct ud_dev *d)
 {
-	char path[64];
-	uint32_t abi;
-
 	if (ud_dev_wait_nodes(d->info.addr, UD_DEV_WAIT_MS))
 		return -1;
-	snprintf(path, sizeof(path), "/dev/uio_dma/%s", d->info.addr);
-	d->ctl_fd = open(path, O_RDWR | O_CLOEXEC);
-	if (d->ctl_fd < 0) {
-		int e = errno;
+	d->ctl_fd = ud_ctl_open(d->info.addr);
+	return d->ctl_fd < 0 ? -1 : 0;
+}
 
-		if (e == EPERM || e == EACCES)
-			return ud_fail(EPERM,
-				       "cannot open %s: uio_dma needs CAP_SYS_RAWIO (a device doing physical-address DMA can write any memory): run as root",
-				       path);
-		return ud_fail(e == ENOENT ? ENODEV : e, "cannot open %s: %s",
-			       path, strerror(e));
-	}
-	if (ioctl(d->ctl_fd, UIO_DMA_IOC_VERSION, &abi) < 0)
-		return ud_fail(errno == ENODEV ? ENODEV : EPROTO,
-			       "%s does not answer UIO_DMA_IOC_VERSION: %s",
-			       path, strerror(errno));
-	if (abi != UIO_DMA_ABI_VERSION)
-		return ud_fail(EPROTO,
-			       "uio_dma module speaks ABI %u, this library ABI %u: install matching versions",
-			       abi, UIO_DMA_ABI_VERSION);
+/* Hold /dev/uioN: over uio_dma that is what turns bus mastering on. */
+static int open_uio(struct ud_dev *d)
+{
+	char path[32];
+
+	if (d->info.uio_minor < 0)
+		return 0;
+	snprintf(path, sizeof(path), "/dev/uio%d", d->info.uio_minor);
+	d->uio_fd = open(path, O_RDWR | O_CLOEXEC);
+	if (d->uio_fd < 0)
+		return ud_fail(errno == EACCES ? EPERM : errno,
+			       "cannot open %s: %s", path, strerror(errno));
 	return 0;
 }
 
@@ -89,7 +83,7 @@ UD_EXPORT struct ud_dev *ud_dev_open(const char *addr)
 
 	if (!d)
 		return ud_fail_null(ENOMEM, "out of memory");
-	d->cfg_fd = d->ctl_fd = -1;
+	d->cfg_fd = d->ctl_fd = d->uio_fd = -1;
 	if (ud_dev_info(addr, &d->info))
 		goto fail;
 	d->drv = ud_dev_driver_kind(d->info.driver);
@@ -106,6 +100,8 @@ UD_EXPORT struct ud_dev *ud_dev_open(const char *addr)
 	}
 	read_bars(d);
 	if (d->drv == UD_DRV_UIO_DMA && open_ctl(d))
+		goto fail;
+	if (open_uio(d))
 		goto fail;
 	return d;
 fail:
@@ -127,6 +123,8 @@ UD_EXPORT void ud_dev_close(struct ud_dev *d)
 		close(d->cfg_fd);
 	if (d->ctl_fd >= 0)
 		close(d->ctl_fd);
+	if (d->uio_fd >= 0)
+		close(d->uio_fd);
 	free(d);
 }
 

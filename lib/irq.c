@@ -19,6 +19,7 @@
 
 #include <uiodma/irq.h>
 #include <uiodma/uio_dma_ioctl.h>
+#include "ctl.h"
 #include "internal.h"
 #include "sysfs_pci.h"
 
@@ -49,32 +50,13 @@ UD_EXPORT const char *ud_irq_mode_name(enum ud_irq_mode mode)
 static int open_uio_dma(struct ud_irq *irq)
 {
 	struct uio_dma_dev_info info;
-	char path[64];
-	uint32_t abi;
 
-	snprintf(path, sizeof(path), "/dev/uio_dma/%s", irq->addr);
-	irq->ctl_fd = open(path, O_RDWR | O_CLOEXEC);
-	if (irq->ctl_fd < 0) {
-		int e = errno;
-
-		if (e == EPERM || e == EACCES)
-			return ud_fail(EPERM,
-				       "cannot open %s: uio_dma needs CAP_SYS_RAWIO (a device doing physical-address DMA can write any memory): run as root",
-				       path);
-		return ud_fail(e == ENOENT ? ENODEV : e,
-			       "cannot open %s: %s (is devtmpfs mounted on /dev?)",
-			       path, strerror(e));
-	}
-	if (ioctl(irq->ctl_fd, UIO_DMA_IOC_VERSION, &abi) < 0)
-		return ud_fail(EPROTO, "%s does not answer UIO_DMA_IOC_VERSION: %s",
-			       path, strerror(errno));
-	if (abi != UIO_DMA_ABI_VERSION)
-		return ud_fail(EPROTO,
-			       "uio_dma module speaks ABI %u, this library ABI %u: install matching versions",
-			       abi, UIO_DMA_ABI_VERSION);
+	irq->ctl_fd = ud_ctl_open(irq->addr);
+	if (irq->ctl_fd < 0)
+		return -1;
 	if (ioctl(irq->ctl_fd, UIO_DMA_IOC_INFO, &info) < 0)
-		return ud_fail(errno, "UIO_DMA_IOC_INFO on %s: %s", path,
-			       strerror(errno));
+		return ud_fail(errno, "UIO_DMA_IOC_INFO on /dev/uio_dma/%s: %s",
+			       irq->addr, strerror(errno));
 	irq->mode = (enum ud_irq_mode)info.intr_mode;
 	irq->nvec = info.num_vectors;
 	return 0;

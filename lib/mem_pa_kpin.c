@@ -22,6 +22,7 @@
 
 #include <uiodma/mem.h>
 #include <uiodma/uio_dma_ioctl.h>
+#include "ctl.h"
 #include "internal.h"
 
 #define EMPTY 0ull			/* no page has physical address 0 */
@@ -186,7 +187,6 @@ UD_EXPORT int ud_pa_source_kpin(struct ud_pa_source *out, const char *ctl_path)
 {
 	struct kpin *k;
 	char path[300];
-	uint32_t abi;
 	int fd;
 
 	if (!ctl_path) {
@@ -194,21 +194,9 @@ UD_EXPORT int ud_pa_source_kpin(struct ud_pa_source *out, const char *ctl_path)
 			return -1;
 		ctl_path = path;
 	}
-	fd = open(ctl_path, O_RDWR | O_CLOEXEC);
-	if (fd < 0) {
-		int e = errno;
-
-		return ud_fail(e == ENOENT ? ENODEV : e,
-			       "cannot open the uio_dma control device %s: %s%s", ctl_path,
-			       strerror(e),
-			       e == ENOENT ? " (bind a device to uio_dma first)" :
-			       e == EPERM || e == EACCES ? " (uio_dma needs CAP_SYS_RAWIO)" : "");
-	}
-	if (ioctl(fd, UIO_DMA_IOC_VERSION, &abi) < 0 || abi != UIO_DMA_ABI_VERSION) {
-		close(fd);
-		return ud_fail(EPROTO, "%s is not a uio_dma control device of ABI %u: install matching module and library",
-			       ctl_path, UIO_DMA_ABI_VERSION);
-	}
+	fd = ud_ctl_open_path(ctl_path);
+	if (fd < 0)
+		return -1;
 	k = calloc(1, sizeof(*k));
 	if (!k) {
 		close(fd);

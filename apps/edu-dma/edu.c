@@ -1,15 +1,10 @@
 // SPDX-License-Identifier: MIT
 /* Userspace driver for QEMU's edu device; see edu.h. */
-#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
-
-#include <uiodma/uio_dma_ioctl.h>
 
 #include "edu.h"
 
@@ -24,11 +19,10 @@
 #define EDU_DMA_TO_RAM	0x2		/* direction: device buffer -> RAM */
 #define EDU_DMA_IRQ	0x4
 #define EDU_DMA_BUF	0x40000
-#define EDU_BAR_SIZE	(1u << 20)
 
 static uint32_t rd32(struct edu *e, uint32_t off)
 {
-	return ud_mmio_read32((volatile uint32_t *)(e->bar + off));
+	return ud_reg_read32(e->bar, off);
 }
 
 static void wr64(struct edu *e, uint32_t off, uint64_t v)
@@ -43,59 +37,25 @@ static uint64_t rd64(struct edu *e, uint32_t off)
 	return *(volatile uint64_t *)(e->bar + off);
 }
 
-static int uio_minor(const char *pci_addr)
-{
-	char path[64];
-	struct dirent *de;
-	int minor = -1;
-	DIR *d;
-
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/uio", pci_addr);
-	d = opendir(path);
-	if (!d)
-		return -1;
-	while ((de = readdir(d)) && sscanf(de->d_name, "uio%d", &minor) != 1)
-		;
-	closedir(d);
-	return minor;
-}
-
 int edu_open(struct edu *e, const char *pci_addr, unsigned int dma_bits,
 	     int use_irq)
 {
-	char path[64];
-	int minor;
+	size_t len;
 
 	memset(e, 0, sizeof(*e));
-	e->uio_fd = e->ctl_fd = -1;
 	snprintf(e->addr, sizeof(e->addr), "%s", pci_addr);
 	e->dma_mask = dma_bits >= 64 ? ~0ull : (1ull << dma_bits) - 1;
 
-	snprintf(path, sizeof(path), "/dev/uio_dma/%s", pci_addr);
-	e->ctl_fd = open(path, O_RDWR | O_CLOEXEC);
-	if (e->ctl_fd < 0) {
-		fprintf(stderr, "edu: cannot open %s: %s (bind the device to uio_dma: uiodma bind %s)\n",
-			path, strerror(errno), pci_addr);
+	/* Holding the device turns bus mastering on; DMA needs uio_dma's
+	 * guard and pinning, so refuse weaker drivers up front. */
+	e->dev = ud_dev_open(pci_addr);
+	if (!e->dev || ud_dev_require(e->dev, UD_CAP_BAR_MAP | UD_CAP_BUSMASTER_GUARD)) {
+		fprintf(stderr, "edu: %s\n", ud_errmsg());
 		return -1;
 	}
-	/* /dev/uioN held open = bus mastering on. */
-	minor = uio_minor(pci_addr);
-	if (minor < 0) {
-		fprintf(stderr, "edu: %s has no uio node: bind it to uio_dma\n",
-			pci_addr);
-		return -1;
-	}
-	snprintf(path, sizeof(path), "/dev/uio%d", minor);
-	e->uio_fd = open(path, O_RDWR | O_CLOEXEC);
-	if (e->uio_fd < 0) {
-		fprintf(stderr, "edu: cannot open %s: %s\n", path, strerror(errno));
-		return -1;
-	}
-	e->bar = mmap(NULL, EDU_BAR_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED,
-		      e->ctl_fd, (off_t)UIO_DMA_MMAP_OFFSET(0, 0));
-	if (e->bar == MAP_FAILED) {
-		e->bar = NULL;
-		fprintf(stderr, "edu: cannot map BAR0: %s\n", strerror(errno));
+	e->bar = ud_dev_map_bar(e->dev, 0, 0, &len);
+	if (!e->bar) {
+		fprintf(stderr, "edu: BAR0: %s\n", ud_errmsg());
 		return -1;
 	}
 	if (edu_id(e) != 0x010000ed) {
@@ -117,12 +77,7 @@ int edu_open(struct edu *e, const char *pci_addr, unsigned int dma_bits,
 void edu_close(struct edu *e)
 {
 	ud_irq_close(e->irq);
-	if (e->bar)
-		munmap((void *)e->bar, EDU_BAR_SIZE);
-	if (e->uio_fd >= 0)
-		close(e->uio_fd);
-	if (e->ctl_fd >= 0)
-		close(e->ctl_fd);
+	ud_dev_close(e->dev);		/* unmaps BAR0, stops bus mastering */
 	memset(e, 0, sizeof(*e));
 }
 
@@ -138,8 +93,7 @@ static int wait_done(struct edu *e)
 	if (e->irq) {
 		int64_t n = ud_irq_wait(e->irq, 0, 5000);
 
-		ud_mmio_write32((volatile uint32_t *)(e->bar + EDU_IRQ_ACK),
-				rd32(e, EDU_IRQ_STATUS));
+		ud_reg_write32(e->bar, EDU_IRQ_ACK, rd32(e, EDU_IRQ_STATUS));
 		ud_irq_unmask(e->irq, 0);	/* INTx: re-arm the line */
 		if (n <= 0)
 			return -1;

@@ -25,8 +25,7 @@
 
 struct edu {
 	char addr[16];
-	int uio_fd;			/* holds the device: bus mastering on */
-	int ctl_fd;
+	struct ud_dev *dev;		/* held: bus mastering on */
 	volatile uint8_t *bar;		/* BAR0, 1 MiB */
 	uint64_t dma_mask;		/* highest address the device reaches */
 	struct ud_irq *irq;		/* NULL: poll for completion */

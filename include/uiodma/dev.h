@@ -312,8 +312,10 @@ struct ud_dev;
  * The device may be bound to any driver, or none: config space then works
  * but BAR mapping needs a UIO driver (uio_dma, igb_uio, uio_pci_generic).
  * Over uio_dma this opens /dev/uio_dma/<addr> (waiting up to
- * UD_DEV_WAIT_MS for it).  It does not open /dev/uioN, so bus mastering
- * stays off (use ud_irq_open() or open /dev/uioN for that).
+ * UD_DEV_WAIT_MS for it).  Over any UIO driver it also holds /dev/uioN
+ * open for as long as the handle lives: over uio_dma that is what turns
+ * bus mastering on, and closing the handle (or the process dying) turns
+ * it off again, so the device stops DMA.
  *
  * Return: a handle, or NULL with errno (ENODEV: no such device; EPERM:
  * uio_dma needs CAP_SYS_RAWIO; EPROTO: module ABI mismatch).
