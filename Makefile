@@ -94,7 +94,7 @@ $(BUILD)/guest/bin/%: tests/guest/progs/%.c $(LIB_A) $(HDRS) $(wildcard tests/gu
 DPDK_CFLAGS := $(shell pkg-config --cflags libdpdk 2>/dev/null | sed 's/-I/-isystem /g')
 DPDK_LIBS   := $(shell pkg-config --libs libdpdk 2>/dev/null)
 BENCH_CFLAGS := $(if $(DPDK_LIBS),-DHAVE_DPDK $(DPDK_CFLAGS) -std=gnu11)
-$(BUILD)/bench/%: bench/host/%.c $(LIB_A) $(HDRS)
+$(BUILD)/bench/%: bench/host/%.c $(LIB_A) $(HDRS) $(wildcard bench/host/*.h tests/unit/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(BENCH_CFLAGS) -o $@ $< $(LIB_A) $(LDLIBS_LIB) $(DPDK_LIBS) -lm
 

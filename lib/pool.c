@@ -244,6 +244,32 @@ int ud_pool_finish(struct ud_pool *p)
 	return 0;
 }
 
+struct ud_pool *ud_pool_new(const struct ud_pool_params *pp)
+{
+	struct ud_pool *p = malloc(sizeof(*p));
+	int e;
+
+	if (!p)
+		return ud_fail_null(ENOMEM, "pool: out of memory");
+	if (ud_pool_shape(p, pp)) {
+		e = errno;
+		free(p->bufs);
+		free(p);
+		errno = e;
+		return NULL;
+	}
+	return p;
+}
+
+void *ud_pool_discard(struct ud_pool *p)
+{
+	int e = errno;
+
+	ud_pool_free(p);
+	errno = e;
+	return NULL;
+}
+
 void ud_pool_destroy(struct ud_pool *p)
 {
 	struct ud_pool_cache *c, *next;
@@ -264,7 +290,6 @@ UD_EXPORT struct ud_pool *ud_pool_create_mem(const struct ud_pool_params *pp,
 	struct ud_layout_mem lm;
 	struct ud_pool *p;
 	size_t used;
-	int e;
 
 	if (!pp || !mem || !mem->va)
 		return ud_fail_null(EINVAL, "ud_pool_create_mem: %s is NULL; "
@@ -273,16 +298,9 @@ UD_EXPORT struct ud_pool *ud_pool_create_mem(const struct ud_pool_params *pp,
 	if (mem->page_size && !is_pow2(mem->page_size))
 		return ud_fail_null(EINVAL, "ud_pool_create_mem: page size %zu "
 				    "is not a power of two", mem->page_size);
-	p = malloc(sizeof(*p));
+	p = ud_pool_new(pp);
 	if (!p)
-		return ud_fail_null(ENOMEM, "pool: out of memory");
-	if (ud_pool_shape(p, pp)) {
-		e = errno;
-		free(p->bufs);
-		free(p);
-		errno = e;
 		return NULL;
-	}
 	if (mem->page_size && p->buf_len > mem->page_size) {
 		ud_fail(EINVAL, "pool '%s': a %zu-byte buffer cannot fit in a "
 			"%zu-byte page; use smaller buffers", p->name,
@@ -301,11 +319,7 @@ UD_EXPORT struct ud_pool *ud_pool_create_mem(const struct ud_pool_params *pp,
 		goto fail;
 	return p;
 fail:
-	e = errno;
-	ud_pool_destroy(p);
-	free(p);
-	errno = e;
-	return NULL;
+	return ud_pool_discard(p);
 }
 
 UD_EXPORT void ud_pool_free(struct ud_pool *p)

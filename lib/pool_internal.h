@@ -52,6 +52,16 @@ struct ud_layout_mem {
 /* Check parameters, fill in the shape of @p; -1 with error recorded. */
 int ud_pool_shape(struct ud_pool *p, const struct ud_pool_params *pp);
 
+/* A new pool shaped by ud_pool_shape(), or NULL with error recorded. */
+struct ud_pool *ud_pool_new(const struct ud_pool_params *pp);
+
+/*
+ * Give up on a pool from ud_pool_new() that could not be finished: free its
+ * tables, its zone if it has one, and @p itself.  Keeps errno; returns
+ * NULL.
+ */
+void *ud_pool_discard(struct ud_pool *p);
+
 /*
  * Place @p->n buffers in @m.  With @bufs NULL only compute: *@used gets
  * the bytes from m->va to the end of the last DMA area.  Otherwise write

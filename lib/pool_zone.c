@@ -51,16 +51,9 @@ UD_EXPORT struct ud_pool *ud_pool_create(struct ud_mem *m,
 	if (ud_mem_stats(m, &ms))
 		return NULL;
 	page = ms.page_size;
-	p = malloc(sizeof(*p));
+	p = ud_pool_new(pp);
 	if (!p)
-		return ud_fail_null(ENOMEM, "pool: out of memory");
-	if (ud_pool_shape(p, pp)) {
-		e = errno;
-		free(p->bufs);
-		free(p);
-		errno = e;
 		return NULL;
-	}
 	if (!page || p->buf_len > page) {
 		ud_fail(EINVAL, "pool '%s': a %zu-byte buffer cannot fit in a "
 			"%zu-byte hugepage; use smaller buffers or larger pages",
@@ -109,11 +102,5 @@ UD_EXPORT struct ud_pool *ud_pool_create(struct ud_mem *m,
 		goto fail;
 	return p;
 fail:
-	e = errno;
-	ud_pool_destroy(p);
-	if (p->zone)
-		ud_zone_free(p->zone);
-	free(p);
-	errno = e;
-	return NULL;
+	return ud_pool_discard(p);
 }

@@ -41,6 +41,7 @@
 #include <unistd.h>
 
 #include <uiodma.h>
+#include "bench_util.h"
 
 #ifdef HAVE_DPDK
 #include <rte_eal.h>
@@ -52,76 +53,22 @@
 #define PS UD_PGSZ_2M
 #define GIB ((size_t)1 << 30)
 
-static unsigned long hp_orig = (unsigned long)-1;
 static int quick;
-
-static double now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
-}
-
-static int cmp_d(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-static double median(double *v, int n)
-{
-	qsort(v, (size_t)n, sizeof(*v), cmp_d);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
-static void report(const char *name, double ours, const char *bname,
-		   double base, const char *unit, double ratio)
-{
-	printf("BENCH %s ours=%.2f%s %s=%.2f%s ratio=%.3f\n", name, ours, unit,
-	       bname, base, unit, ratio);
-	fflush(stdout);
-}
 
 /* ---- hugepage pool ---- */
 
-static long hp_avail(void)
-{
-	struct ud_hp_info info;
-	const struct ud_hp_size_info *s;
+static struct hp_hold hp;
 
-	if (ud_hp_discover(&info) || !(s = ud_hp_find_size(&info, PS)))
-		return -1;
-	return (long)s->available;
-}
-
-static void hp_restore(void)
+static void hp_put_back(void)
 {
-	if (hp_orig != (unsigned long)-1)
-		ud_hp_set_pages(PS, -1, hp_orig, NULL);
+	hp_restore(&hp);
 }
 
 static void on_signal(int sig)
 {
-	hp_restore();
+	hp_put_back();
 	signal(sig, SIG_DFL);
 	raise(sig);
-}
-
-/* Make sure `pages` 2 MiB pages are available; returns how many are. */
-static long hp_ensure(long pages)
-{
-	long av = hp_avail();
-	unsigned long nr, got;
-
-	if (av < 0 || ud_hp_get_pages(PS, -1, &nr))
-		return av;
-	if (hp_orig == (unsigned long)-1)
-		hp_orig = nr;
-	if (av < pages)
-		ud_hp_set_pages(PS, -1, nr + (unsigned long)(pages - av), &got);
-	return hp_avail();
 }
 
 /* ---- (a) time to 1 GiB usable with physical addresses known ---- */
@@ -348,13 +295,12 @@ static void bench_dpdk(double ours_ready_ns, char *ours_base, size_t ours_len)
 	}
 	free(oa);
 	free(da);
-	double om = median(ro, rounds);
-	report("virt2iova_vs_dpdk", om, "rte_mem_virt2iova", median(rd, rounds),
-	       "ns", median(rv, rounds));
+	report_rounds("virt2iova_vs_dpdk", ro, "rte_mem_virt2iova", rd, "ns",
+		      rv, rounds);
 	for (int i = 0; i < rounds; i++)
 		rv[i] = ro[i] / rm[i];
-	report("virt2iova_vs_memseg", om, "rte_mem_virt2memseg",
-	       median(rm, rounds), "ns", median(rv, rounds));
+	report_rounds("virt2iova_vs_memseg", ro, "rte_mem_virt2memseg", rm,
+		      "ns", rv, rounds);
 
 	/* memzone reserve: first 100 vs last 100 of 1000 */
 	enum { N = 1000 };
@@ -396,12 +342,12 @@ int main(int argc, char **argv)
 			"physical addresses)\n");
 		return 1;
 	}
-	atexit(hp_restore);
+	atexit(hp_put_back);
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 
 	/* (a) */
-	if (hp_ensure(512 + 8) < 512) {
+	if (hp_reserve(&hp, PS, 512 + 8) < 512) {
 		fprintf(stderr, "bench_mem: cannot get 512 free 2 MiB pages\n");
 		return 1;
 	}
@@ -446,11 +392,9 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	}
-	double pb = median(rb, rounds);
-	report("virt2iova", median(ro, rounds), "pagemap_pread", pb, "ns",
-	       median(rr, rounds));
-	report("virt2iova_inline", median(ri, rounds), "pagemap_pread", pb, "ns",
-	       median(rib, rounds));
+	report_rounds("virt2iova", ro, "pagemap_pread", rb, "ns", rr, rounds);
+	report_rounds("virt2iova_inline", ri, "pagemap_pread", rb, "ns", rib,
+		      rounds);
 	fprintf(stderr, "# virt2iova: %ld random addresses in 1 GiB per round "
 		"for ours, the first %ld of them for pagemap (a syscall each)\n",
 		n_o, n_p);
@@ -472,14 +416,13 @@ int main(int argc, char **argv)
 		rf[i] = la[i] / fo[i];
 		ud_mem_close(m);
 	}
-	report("zone_reserve_flat", median(la, rounds), "first100",
-	       median(fo, rounds), "ns", median(rf, rounds));
+	report_rounds("zone_reserve_flat", la, "first100", fo, "ns", rf, rounds);
 	fprintf(stderr, "# zone_reserve_flat: ours = mean of the last 100 of "
 		"1000 IOVA-contiguous 4 KiB zones, baseline = first 100\n");
 
 	/* (d) TLB */
 	size_t blen = 4 * GIB;
-	if (hp_ensure((long)(blen / PS) + 8) < (long)(blen / PS)) {
+	if (hp_reserve(&hp, PS, (long)(blen / PS) + 8) < (long)(blen / PS)) {
 		blen = GIB;
 		fprintf(stderr, "# tlb_random_read: only 1 GiB (not enough "
 			"hugepages for 4 GiB)\n");
@@ -509,9 +452,8 @@ int main(int argc, char **argv)
 		ts[i] = chase(sb, blen, n_t);
 		rt[i] = th[i] / ts[i];
 	}
-	report(blen == 4 * GIB ? "tlb_random_read_4g" : "tlb_random_read_1g",
-	       median(th, rounds), "pages_4k", median(ts, rounds), "ns",
-	       median(rt, rounds));
+	report_rounds(blen == 4 * GIB ? "tlb_random_read_4g" : "tlb_random_read_1g",
+		      th, "pages_4k", ts, "ns", rt, rounds);
 	munmap(sb, blen);
 	ud_zone_free(big);
 	ud_mem_close(m);
@@ -520,7 +462,7 @@ int main(int argc, char **argv)
 	{
 		double f, l;
 
-		hp_ensure(512 + 512 + 16);
+		hp_reserve(&hp, PS, 512 + 512 + 16);
 		cfg.prealloc = 256 << 20;
 		cfg.va_size = GIB;
 		m = ud_mem_open(&cfg);

@@ -37,6 +37,7 @@
 #include <unistd.h>
 
 #include <uiodma.h>
+#include "bench_util.h"
 
 #ifdef HAVE_DPDK
 #include <rte_eal.h>
@@ -49,36 +50,10 @@
 #define ROOM 2048
 #define CACHE 256
 #define BURST 32
-#define MAX_ROUNDS 21
 
 static int quick;
 static const char *skip_why = "libdpdk not installed";
-static unsigned long hp_orig;
-static int hp_changed;
-
-static double now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
-}
-
-static int cmp_d(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-static double median(const double *v, int n)
-{
-	double c[MAX_ROUNDS];
-
-	memcpy(c, v, (size_t)n * sizeof(*c));
-	qsort(c, (size_t)n, sizeof(*c), cmp_d);
-	return n % 2 ? c[n / 2] : (c[n / 2 - 1] + c[n / 2]) / 2;
-}
+static struct hp_hold hp;
 
 static void die(const char *what)
 {
@@ -86,28 +61,9 @@ static void die(const char *what)
 	exit(1);
 }
 
-static void hp_restore(void)
+static void hp_put_back(void)
 {
-	if (hp_changed)
-		ud_hp_set_pages(0, -1, hp_orig, NULL);
-}
-
-/* Grow the 2 MiB hugepage pool to have @need free pages (as root). */
-static void hp_ensure(unsigned long need)
-{
-	struct ud_hp_info info;
-	const struct ud_hp_size_info *s;
-
-	if (ud_hp_discover(&info) || !(s = ud_hp_find_size(&info, 0)))
-		return;
-	if (s->available >= need || geteuid() != 0)
-		return;
-	if (ud_hp_get_pages(0, -1, &hp_orig))
-		return;
-	if (ud_hp_set_pages(0, -1, hp_orig + need - s->available, NULL) == 0) {
-		hp_changed = 1;
-		atexit(hp_restore);
-	}
+	hp_restore(&hp);
 }
 
 /* ---- ours ---------------------------------------------------------------- */
@@ -123,7 +79,10 @@ static struct ud_pool *ours_pool(void)
 	pp.name = "bench";
 	pp.n = NBUF;
 	pp.data_room = ROOM;
-	hp_ensure(16);
+	/* as root, grow the 2 MiB hugepage pool to have 16 free pages */
+	hp_reserve(&hp, 0, 16);
+	if (hp.held)
+		atexit(hp_put_back);
 	mem = ud_mem_open(NULL);
 	if (mem) {
 		p = ud_pool_create(mem, &pp);
@@ -150,12 +109,9 @@ static struct ud_pool *ours_pool(void)
 	return p;
 }
 
-static struct ud_pool_cache *o_cache;
-static struct ud_pool *o_pool;
-
-static double ours_single(long iters)
+static double ours_single(void *cache, long iters)
 {
-	struct ud_pool_cache *c = o_cache;
+	struct ud_pool_cache *c = cache;
 	uintptr_t sink = 0;
 	double t0 = now_ns();
 
@@ -173,9 +129,9 @@ static double ours_single(long iters)
 	return t / (double)iters;
 }
 
-static double ours_bulk(long iters)
+static double ours_bulk(void *cache, long iters)
 {
-	struct ud_pool_cache *c = o_cache;
+	struct ud_pool_cache *c = cache;
 	struct ud_buf *b[BURST];
 	uintptr_t sink = 0;
 	double t0 = now_ns();
@@ -192,17 +148,18 @@ static double ours_bulk(long iters)
 	return t / ((double)iters * BURST);
 }
 
-static double ours_ring(long iters)
+static double ours_ring(void *pool, long iters)
 {
+	struct ud_pool *p = pool;
 	struct ud_buf *b[BURST];
 	uintptr_t sink = 0;
 	double t0 = now_ns();
 
 	for (long i = 0; i < iters; i++) {
-		if (ud_pool_get_bulk(o_pool, b, BURST))
+		if (ud_pool_get_bulk(p, b, BURST))
 			die("get_bulk");
 		sink += (uintptr_t)b[i & (BURST - 1)];
-		ud_pool_put_bulk(o_pool, b, BURST);
+		ud_pool_put_bulk(p, b, BURST);
 	}
 	double t = now_ns() - t0;
 
@@ -241,18 +198,19 @@ static int dpdk_init(void)
 	return 0;
 }
 
-static double dpdk_single(long iters)
+static double dpdk_single(void *pool, long iters)
 {
+	struct rte_mempool *mp = pool;
 	uintptr_t sink = 0;
 	double t0 = now_ns();
 
 	for (long i = 0; i < iters; i++) {
 		void *o;
 
-		if (rte_mempool_get(d_pool, &o))
+		if (rte_mempool_get(mp, &o))
 			die("rte_mempool_get");
 		sink += (uintptr_t)o;
-		rte_mempool_put(d_pool, o);
+		rte_mempool_put(mp, o);
 	}
 	double t = now_ns() - t0;
 
@@ -260,8 +218,10 @@ static double dpdk_single(long iters)
 	return t / (double)iters;
 }
 
-static double dpdk_bulk_on(struct rte_mempool *mp, long iters)
+/* Through the mempool's cache, or its ring for one made with cache 0. */
+static double dpdk_bulk(void *pool, long iters)
 {
+	struct rte_mempool *mp = pool;
 	void *o[BURST];
 	uintptr_t sink = 0;
 	double t0 = now_ns();
@@ -277,45 +237,21 @@ static double dpdk_bulk_on(struct rte_mempool *mp, long iters)
 	__asm__ __volatile__("" ::"r"(sink));
 	return t / ((double)iters * BURST);
 }
-
-static double dpdk_bulk(long iters)
-{
-	return dpdk_bulk_on(d_pool, iters);
-}
-
-static double dpdk_ring(long iters)
-{
-	return dpdk_bulk_on(d_pool_nc, iters);
-}
 #endif
 
-static void bench(const char *name, double (*ours)(long),
-		  double (*base)(long), long iters)
+static void bench(const char *name, double (*ours)(void *, long), void *oarg,
+		  double (*base)(void *, long), void *barg, long iters)
 {
-	int rounds = quick ? 3 : 11;
-	double o[MAX_ROUNDS], b[MAX_ROUNDS], r[MAX_ROUNDS];
-
-	if (!base) {
-		printf("BENCH-SKIP %s %s\n", name, skip_why);
-		fflush(stdout);
-		return;
-	}
-	ours(iters / 10);
-	base(iters / 10);
-	for (int i = 0; i < rounds; i++) {
-		o[i] = ours(iters);
-		b[i] = base(iters);
-		r[i] = o[i] / b[i];
-	}
-	printf("BENCH %s ours=%.2fns rte_mempool=%.2fns ratio=%.3f\n", name,
-	       median(o, rounds), median(b, rounds), median(r, rounds));
-	fflush(stdout);
+	bench_ab(name, quick ? 3 : 11, iters, ours, oarg, "rte_mempool", base,
+		 barg, skip_why);
 }
 
 int main(int argc, char **argv)
 {
-	double (*b_single)(long) = NULL, (*b_bulk)(long) = NULL,
-		(*b_ring)(long) = NULL;
+	double (*b_single)(void *, long) = NULL, (*b_bulk)(void *, long) = NULL;
+	void *b_cached = NULL, *b_nc = NULL;
+	struct ud_pool_cache *o_cache;
+	struct ud_pool *o_pool;
 	long iters;
 
 	quick = argc > 1 && strcmp(argv[1], "-q") == 0;
@@ -324,7 +260,8 @@ int main(int argc, char **argv)
 	if (dpdk_init() == 0) {
 		b_single = dpdk_single;
 		b_bulk = dpdk_bulk;
-		b_ring = dpdk_ring;
+		b_cached = d_pool;
+		b_nc = d_pool_nc;
 	} else {
 		skip_why = "DPDK present but rte_eal_init or "
 			   "rte_mempool_create failed (see stderr)";
@@ -337,9 +274,12 @@ int main(int argc, char **argv)
 	fprintf(stderr, "# ns per buffer (get + put), %d buffers of %d bytes, "
 		"cache %d, median of %d interleaved rounds\n", NBUF, ROOM,
 		CACHE, quick ? 3 : 11);
-	bench("pool_get_put_cache", ours_single, b_single, iters);
-	bench("pool_get_put_bulk32_cache", ours_bulk, b_bulk, iters / 8);
-	bench("pool_get_put_bulk32_ring", ours_ring, b_ring, iters / 32);
+	bench("pool_get_put_cache", ours_single, o_cache, b_single, b_cached,
+	      iters);
+	bench("pool_get_put_bulk32_cache", ours_bulk, o_cache, b_bulk, b_cached,
+	      iters / 8);
+	bench("pool_get_put_bulk32_ring", ours_ring, o_pool, b_bulk, b_nc,
+	      iters / 32);
 	ud_pool_cache_free(o_cache);
 	ud_pool_free(o_pool);
 	ud_mem_close(mem);

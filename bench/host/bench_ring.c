@@ -38,6 +38,7 @@
 #include <time.h>
 
 #include <uiodma.h>
+#include "bench_util.h"
 
 #ifdef HAVE_DPDK
 #include <rte_ring.h>
@@ -47,33 +48,6 @@
 #define RING_SIZE 1024
 
 static int quick;
-
-static double now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
-}
-
-static int cmp_d(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-static double median(const double *v, int n)
-{
-	double *c = malloc((size_t)n * sizeof(*c));
-	double m;
-
-	memcpy(c, v, (size_t)n * sizeof(*c));
-	qsort(c, (size_t)n, sizeof(*c), cmp_d);
-	m = n % 2 ? c[n / 2] : (c[n / 2 - 1] + c[n / 2]) / 2;
-	free(c);
-	return m;
-}
 
 /* One implementation under test: enqueue/dequeue bulk on its ring. */
 struct impl {
@@ -287,37 +261,14 @@ static double two_dpdk(void *r, long iters)
 
 /* ---- reporting -------------------------------------------------------------- */
 
-#define MAX_ROUNDS 21
-
+/* A two-thread run that cannot get both threads on CPUs gives -1. */
 static void bench(const char *name, double (*ours)(void *, long), void *oring,
 		  double (*base)(void *, long), void *bring, long iters)
 {
-	int rounds = quick ? 3 : 11;
-	double o[MAX_ROUNDS], b[MAX_ROUNDS], r[MAX_ROUNDS];
-
-	if (!base) {
-		printf("BENCH-SKIP %s libdpdk not installed\n", name);
-		fflush(stdout);
-		return;
-	}
-	/* warm up both */
-	ours(oring, iters / 10);
-	base(bring, iters / 10);
-	/* a two-thread run that cannot get both threads on CPUs gives -1 */
-	for (int i = 0; i < rounds; i++) {
-		o[i] = ours(oring, iters);
-		b[i] = base(bring, iters);
-		if (o[i] < 0 || b[i] < 0) {
-			printf("BENCH-SKIP %s machine too busy: both threads "
-			       "could not stay on a CPU (see stderr)\n", name);
-			fflush(stdout);
-			return;
-		}
-		r[i] = o[i] / b[i];
-	}
-	printf("BENCH %s ours=%.2fns rte_ring=%.2fns ratio=%.3f\n", name,
-	       median(o, rounds), median(b, rounds), median(r, rounds));
-	fflush(stdout);
+	if (bench_ab(name, quick ? 3 : 11, iters, ours, oring, "rte_ring",
+		     base, bring, "libdpdk not installed") < 0)
+		report_skip(name, "machine too busy: both threads could not "
+			    "stay on a CPU (see stderr)");
 }
 
 int main(int argc, char **argv)

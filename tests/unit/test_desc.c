@@ -13,22 +13,7 @@
 #include <uiodma.h>
 #include <uiodma/barrier.h>
 #include "unit.h"
-
-/* Cheap checks for hot loops: Check's ck_assert_* write to a pipe on every
- * success, which would dominate the run time. */
-#define REQ_EQ(a, b)                                                          \
-	do {                                                                  \
-		unsigned long long a_ = (unsigned long long)(a);              \
-		unsigned long long b_ = (unsigned long long)(b);              \
-		if (a_ != b_)                                                 \
-			ck_abort_msg("%s:%d: %s == %llu, %s == %llu",         \
-				     __FILE__, __LINE__, #a, a_, #b, b_);     \
-	} while (0)
-#define REQ(x)                                                                \
-	do {                                                                  \
-		if (!(x))                                                     \
-			ck_abort_msg("%s:%d: %s", __FILE__, __LINE__, #x);    \
-	} while (0)
+#include "hugepages.h"
 
 struct tdesc {
 	uint64_t addr;
@@ -363,33 +348,9 @@ END_TEST
 /* ---- real hugepages ---------------------------------------------------- */
 
 #define HP_NEED 8
-static unsigned long hp_old;
-static int hp_changed;
-
-/* Unchecked fixture (runs in the parent): make sure there are HP_NEED free
- * 2 MiB pages, reserving them as root; the teardown restores the pool. */
-static void hp_setup(void)
-{
-	struct ud_hp_info info;
-	const struct ud_hp_size_info *s;
-	unsigned long granted;
-
-	if (ud_hp_discover(&info) || !(s = ud_hp_find_size(&info, 0)))
-		return;
-	if (s->available >= HP_NEED || geteuid() != 0)
-		return;
-	if (ud_hp_get_pages(0, -1, &hp_old))
-		return;
-	if (ud_hp_set_pages(0, -1, hp_old + HP_NEED - s->available, &granted) == 0)
-		hp_changed = 1;
-}
-
-static void hp_teardown(void)
-{
-	if (hp_changed)
-		ud_hp_set_pages(0, -1, hp_old, NULL);
-	hp_changed = 0;
-}
+/* HP_NEED free pages of the default size (2 MiB), reserved as root; the
+ * teardown restores the pool. */
+HP_FIXTURE(0, HP_NEED)
 
 START_TEST(test_hugepage_ring)
 {

@@ -41,14 +41,6 @@ struct dev {
 	volatile int bad;
 };
 
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 static void *device(void *arg)
 {
 	struct dev *d = arg;
@@ -89,7 +81,7 @@ static void run(unsigned count, int by_index)
 	struct ud_desc_ring_params p = UD_DESC_RING_PARAMS_INIT;
 	struct ud_desc_ring *r;
 	pthread_t t;
-	uint64_t next = 1, expect = 1, t0 = now_ns();
+	uint64_t next = 1, expect = 1, t0 = ut_now_ns();
 
 	p.name = "dev";
 	p.count = count;
@@ -104,7 +96,7 @@ static void run(unsigned count, int by_index)
 	d->seq = 1;
 	ck_assert_int_eq(pthread_create(&t, NULL, device, d), 0);
 
-	while (now_ns() - t0 < RUN_NS) {
+	while (ut_now_ns() - t0 < RUN_NS) {
 		struct tdesc x = { 0, 0, 0 };
 		unsigned n = 0;
 

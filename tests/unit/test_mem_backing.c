@@ -21,40 +21,18 @@
 #include <uiodma.h>
 
 #include "unit.h"
+#include "hugepages.h"
 
 #define PS UD_PGSZ_2M
 #define NEED 80
 
-static unsigned long hp_orig = (unsigned long)-1;
+static struct hp_hold hp;
 static char mnt[64];
 static int mounted;
 
-static long hp_avail_sz(size_t ps)
-{
-	struct ud_hp_info info;
-	const struct ud_hp_size_info *s;
-
-	if (ud_hp_discover(&info) || !(s = ud_hp_find_size(&info, ps)))
-		return -1;
-	return (long)s->available;
-}
-
-static long hp_avail(void)
-{
-	return hp_avail_sz(PS);
-}
-
 static void hp_setup(void)
 {
-	unsigned long nr;
-	long av = hp_avail();
-
-	if (av >= 0 && ud_hp_get_pages(PS, -1, &nr) == 0) {
-		hp_orig = nr;
-		if (av < NEED)
-			ud_hp_set_pages(PS, -1, nr + (unsigned long)(NEED - av),
-					NULL);
-	}
+	hp_reserve(&hp, PS, NEED);
 	snprintf(mnt, sizeof(mnt), "/tmp/ud_hugetlbfs.XXXXXX");
 	if (mkdtemp(mnt) && mount("none", mnt, "hugetlbfs", 0, "pagesize=2M") == 0)
 		mounted = 1;
@@ -67,20 +45,8 @@ static void hp_teardown(void)
 		rmdir(mnt);
 		mounted = 0;
 	}
-	if (hp_orig != (unsigned long)-1)
-		ud_hp_set_pages(PS, -1, hp_orig, NULL);
+	hp_restore(&hp);
 }
-
-#define NEED_PAGES(n)                                                        \
-	do {                                                                 \
-		if (geteuid() != 0)                                          \
-			UD_SKIP("needs root (hugepage pool, physical "       \
-				"addresses from pagemap)");                  \
-		if (hp_avail() < (long)(n))                                  \
-			UD_SKIP("need %d free 2 MiB hugepages, have %ld "    \
-				"(not root, or memory too fragmented)",      \
-				(int)(n), hp_avail());                       \
-	} while (0)
 
 #define NEED_MOUNT()                                                         \
 	do {                                                                 \
@@ -143,7 +109,7 @@ static void check_all_pages(struct ud_mem *m, size_t pages)
 
 static void one_backing(enum ud_backing bk, const char *prefix)
 {
-	long before = hp_avail();
+	long before = hp_avail(PS);
 	struct ud_mem *m = open_bk(bk, prefix, 32);
 	struct ud_mem_stats st;
 
@@ -151,28 +117,28 @@ static void one_backing(enum ud_backing bk, const char *prefix)
 	ck_assert_int_eq(ud_mem_stats(m, &st), 0);
 	ck_assert_uint_eq(st.pages_mapped, 32);
 	/* faulted at open: the pool shrank by exactly 32 */
-	ck_assert_int_eq(hp_avail(), before - 32);
+	ck_assert_int_eq(hp_avail(PS), before - 32);
 	if (bk == UD_BACKING_FILE_PER_PAGE)
 		ck_assert_int_eq(count_files(prefix), 32);
 	if (bk == UD_BACKING_FILE_PER_SEGMENT)
 		ck_assert_int_eq(count_files(prefix), 1);
 	check_all_pages(m, 32);
 	ud_mem_close(m);
-	ck_assert_int_eq(hp_avail(), before);
+	ck_assert_int_eq(hp_avail(PS), before);
 	if (bk != UD_BACKING_MEMFD)
 		ck_assert_int_eq(count_files(prefix), 0);
 }
 
 START_TEST(backing_memfd)
 {
-	NEED_PAGES(32);
+	HP_NEED_PAGES(PS, 32);
 	one_backing(UD_BACKING_MEMFD, NULL);
 }
 END_TEST
 
 START_TEST(backing_file_per_page)
 {
-	NEED_PAGES(32);
+	HP_NEED_PAGES(PS, 32);
 	NEED_MOUNT();
 	one_backing(UD_BACKING_FILE_PER_PAGE, "udtpp");
 }
@@ -180,7 +146,7 @@ END_TEST
 
 START_TEST(backing_file_per_segment)
 {
-	NEED_PAGES(32);
+	HP_NEED_PAGES(PS, 32);
 	NEED_MOUNT();
 	one_backing(UD_BACKING_FILE_PER_SEGMENT, "udtseg");
 }
@@ -194,10 +160,10 @@ START_TEST(backing_dynamic_all)
 		UD_BACKING_FILE_PER_SEGMENT,
 	};
 
-	NEED_PAGES(16);
+	HP_NEED_PAGES(PS, 16);
 	NEED_MOUNT();
 	for (int i = 0; i < 3; i++) {
-		long before = hp_avail();
+		long before = hp_avail(PS);
 		struct ud_mem *m = open_bk(bks[i], "uddyn", 0);
 		struct ud_zone *z[6];
 
@@ -209,10 +175,10 @@ START_TEST(backing_dynamic_all)
 			ck_assert_int_eq(ud_pagemap_virt2phys(ud_zone_addr(z[j]), &pm), 0);
 			ck_assert_uint_eq(pm, ud_zone_iova(z[j]));
 		}
-		ck_assert_int_lt(hp_avail(), before);
+		ck_assert_int_lt(hp_avail(PS), before);
 		for (int j = 0; j < 6; j++)
 			ud_zone_free(z[j]);
-		ck_assert_int_eq(hp_avail(), before); /* all given back */
+		ck_assert_int_eq(hp_avail(PS), before); /* all given back */
 		if (bks[i] == UD_BACKING_FILE_PER_PAGE)
 			ck_assert_int_eq(count_files("uddyn"), 0);
 		ud_mem_close(m);
@@ -252,14 +218,14 @@ static void stale_case(enum ud_backing bk, const char *prefix, int pages,
 		       int files, int all_mounts)
 {
 	struct ud_clean_stats st;
-	long before = hp_avail();
+	long before = hp_avail(PS);
 	pid_t pid = child_with_files(bk, prefix, pages);
 	char *logbuf = NULL;
 	size_t loglen = 0;
 	FILE *log;
 
 	ck_assert_int_eq(count_files(prefix), files);
-	ck_assert_int_eq(hp_avail(), before - pages);
+	ck_assert_int_eq(hp_avail(PS), before - pages);
 	/* a live owner's files are kept */
 	ck_assert_int_eq(ud_hp_clean_stale(mnt, prefix, &st, NULL), 0);
 	ck_assert_uint_eq(st.files_in_use, (unsigned long)files);
@@ -269,7 +235,7 @@ static void stale_case(enum ud_backing bk, const char *prefix, int pages,
 	waitpid(pid, NULL, 0);
 	/* the files, and so the pages, outlive the process */
 	ck_assert_int_eq(count_files(prefix), files);
-	ck_assert_int_eq(hp_avail(), before - pages);
+	ck_assert_int_eq(hp_avail(PS), before - pages);
 
 	log = open_memstream(&logbuf, &loglen);
 	/* all_mounts: find the directory through /proc/self/mountinfo */
@@ -282,12 +248,12 @@ static void stale_case(enum ud_backing bk, const char *prefix, int pages,
 	ck_assert_ptr_nonnull(strstr(logbuf, "removed stale"));
 	free(logbuf);
 	ck_assert_int_eq(count_files(prefix), 0);
-	ck_assert_int_eq(hp_avail(), before);
+	ck_assert_int_eq(hp_avail(PS), before);
 }
 
 START_TEST(stale_per_page)
 {
-	NEED_PAGES(8);
+	HP_NEED_PAGES(PS, 8);
 	NEED_MOUNT();
 	stale_case(UD_BACKING_FILE_PER_PAGE, "udstale", 4, 4, 0);
 }
@@ -295,7 +261,7 @@ END_TEST
 
 START_TEST(stale_per_segment)
 {
-	NEED_PAGES(8);
+	HP_NEED_PAGES(PS, 8);
 	NEED_MOUNT();
 	stale_case(UD_BACKING_FILE_PER_SEGMENT, "udstaleseg", 4, 1, 1);
 }
@@ -304,11 +270,11 @@ END_TEST
 /* ud_mem_open of a file backing cleans stale files itself. */
 START_TEST(stale_cleaned_at_open)
 {
-	long before = hp_avail();
+	long before = hp_avail(PS);
 	pid_t pid;
 	struct ud_mem *m;
 
-	NEED_PAGES(8);
+	HP_NEED_PAGES(PS, 8);
 	NEED_MOUNT();
 	pid = child_with_files(UD_BACKING_FILE_PER_PAGE, "udauto", 3);
 	kill(pid, SIGKILL);
@@ -322,38 +288,38 @@ START_TEST(stale_cleaned_at_open)
 	ck_assert_uint_eq(st.stale_files_removed, 3);
 	ck_assert_uint_eq(st.stale_bytes_freed, 3 * PS);
 	ud_mem_close(m);
-	ck_assert_int_eq(hp_avail(), before);
+	ck_assert_int_eq(hp_avail(PS), before);
 }
 END_TEST
 
 /* memfd: nothing survives the process. */
 START_TEST(memfd_nothing_left)
 {
-	long before = hp_avail();
+	long before = hp_avail(PS);
 	pid_t pid;
 
-	NEED_PAGES(8);
+	HP_NEED_PAGES(PS, 8);
 	pid = child_with_files(UD_BACKING_MEMFD, NULL, 4);
-	ck_assert_int_eq(hp_avail(), before - 4);
+	ck_assert_int_eq(hp_avail(PS), before - 4);
 	kill(pid, SIGKILL);
 	waitpid(pid, NULL, 0);
-	ck_assert_int_eq(hp_avail(), before);
+	ck_assert_int_eq(hp_avail(PS), before);
 }
 END_TEST
 
 /* Asking for more than the kernel has fails cleanly (no SIGBUS). */
 START_TEST(shortage_is_an_error)
 {
-	long av = hp_avail();
+	long av = hp_avail(PS);
 	struct ud_mem *m;
 	struct ud_zone *z;
 
-	NEED_PAGES(1);
+	HP_NEED_PAGES(PS, 1);
 	m = open_bk(UD_BACKING_MEMFD, NULL, (size_t)av + 1);
 	ck_assert_ptr_null(m);
 	ck_assert_int_eq(errno, ENOMEM);
 	ck_assert_msg(strstr(ud_errmsg(), "nr_hugepages"), "%s", ud_errmsg());
-	ck_assert_int_eq(hp_avail(), av);
+	ck_assert_int_eq(hp_avail(PS), av);
 	/* same through a zone of a dynamic region */
 	struct ud_mem_config dc = UD_MEM_CFG_INIT;
 	dc.page_size = PS;
@@ -365,7 +331,7 @@ START_TEST(shortage_is_an_error)
 	ck_assert_int_eq(errno, ENOMEM);
 	ck_assert_msg(strstr(ud_errmsg(), "nr_hugepages"), "%s", ud_errmsg());
 	ud_mem_close(m);
-	ck_assert_int_eq(hp_avail(), av);
+	ck_assert_int_eq(hp_avail(PS), av);
 	/* file backing without a hugetlbfs mount for the size */
 	struct ud_mem_config cfg = UD_MEM_CFG_INIT;
 	cfg.backing = UD_BACKING_FILE_PER_PAGE;
@@ -386,7 +352,7 @@ START_TEST(gigantic_pages)
 
 	if (ud_hp_get_pages(G, -1, &orig))
 		UD_SKIP("no 1 GiB hugepages in this kernel: %s", ud_errmsg());
-	if (hp_avail_sz(G) < 1) {
+	if (hp_avail(G) < 1) {
 		if (ud_hp_set_pages(G, -1, orig + 1, &got) || got < orig + 1) {
 			ud_hp_set_pages(G, -1, orig, NULL);
 			UD_SKIP("the kernel could not supply a 1 GiB page "
@@ -435,7 +401,7 @@ START_TEST(legacy_real)
 	size_t run = 1, best = 1;
 	const size_t n = 64;
 
-	NEED_PAGES(n);
+	HP_NEED_PAGES(PS, n);
 	cfg.page_size = PS;
 	cfg.mode = UD_MEM_LEGACY;
 	cfg.prealloc = n * PS;
@@ -489,7 +455,7 @@ START_TEST(dynamic_sorted_prealloc)
 	struct ud_zone *z;
 	char *base;
 
-	NEED_PAGES(16);
+	HP_NEED_PAGES(PS, 16);
 	cfg.page_size = PS;
 	cfg.prealloc = 16 * PS;
 	cfg.va_size = (size_t)1 << 30;
@@ -519,7 +485,7 @@ START_TEST(numa_nodes)
 	struct ud_hp_info info;
 	const struct ud_hp_size_info *si;
 
-	NEED_PAGES(4);
+	HP_NEED_PAGES(PS, 4);
 	ck_assert_int_eq(ud_hp_discover(&info), 0);
 	si = ud_hp_find_size(&info, PS);
 	ck_assert_ptr_nonnull(si);

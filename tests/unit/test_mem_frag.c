@@ -12,6 +12,7 @@
 #include <uiodma.h>
 
 #include "unit.h"
+#include "hugepages.h"
 
 #define PS UD_PGSZ_2M
 #define NEED 40 /* hugepages this program needs */
@@ -19,46 +20,7 @@
 #define B_BASE 0x300000000ULL
 
 /* ---- hugepage pool for this program ---- */
-static unsigned long hp_orig = (unsigned long)-1;
-
-static long hp_avail(void)
-{
-	struct ud_hp_info info;
-	const struct ud_hp_size_info *s;
-
-	if (ud_hp_discover(&info) || !(s = ud_hp_find_size(&info, PS)))
-		return -1;
-	return (long)s->available;
-}
-
-static void hp_setup(void)
-{
-	unsigned long nr;
-	long av = hp_avail();
-
-	if (av < 0 || ud_hp_get_pages(PS, -1, &nr))
-		return;
-	hp_orig = nr;
-	if (av < NEED)
-		ud_hp_set_pages(PS, -1, nr + (unsigned long)(NEED - av), NULL);
-}
-
-static void hp_teardown(void)
-{
-	if (hp_orig != (unsigned long)-1)
-		ud_hp_set_pages(PS, -1, hp_orig, NULL);
-}
-
-#define NEED_PAGES(n)                                                        \
-	do {                                                                 \
-		if (geteuid() != 0)                                          \
-			UD_SKIP("needs root (hugepage pool, physical "       \
-				"addresses from pagemap)");                  \
-		if (hp_avail() < (long)(n))                                  \
-			UD_SKIP("need %d free 2 MiB hugepages, have %ld "    \
-				"(not root, or memory too fragmented)",      \
-				(int)(n), hp_avail());                       \
-	} while (0)
+HP_FIXTURE(PS, NEED)
 
 /* ---- the fake source ---- */
 enum layout { BACKWARDS, INTERLEAVED, GAPPED };
@@ -179,7 +141,7 @@ START_TEST(dyn_backwards)
 	struct ud_mem *m;
 	struct ud_zone *z;
 
-	NEED_PAGES(8);
+	HP_NEED_PAGES(PS, 8);
 	m = open_fake(&f, UD_MEM_DYNAMIC, 0);
 	z = contig(m, "bw", 8 * PS);
 	ck_assert_msg(z, "%s", ud_errmsg());
@@ -199,7 +161,7 @@ START_TEST(dyn_interleaved)
 	struct ud_zone *z, *z2;
 	struct ud_mem_stats st;
 
-	NEED_PAGES(16);
+	HP_NEED_PAGES(PS, 16);
 	m = open_fake(&f, UD_MEM_DYNAMIC, 0);
 	/* 4 pages: the first batch (A0 B0 A1 B1) has runs of 2 only, a second
 	 * batch brings A0..A5 */
@@ -232,7 +194,7 @@ START_TEST(dyn_gapped)
 	struct ud_zone *z;
 	char want[64];
 
-	NEED_PAGES(NEED);
+	HP_NEED_PAGES(PS, NEED);
 	m = open_fake(&f, UD_MEM_DYNAMIC, 0);
 	/* runs of 3: a 3-page zone fits, a 4-page one cannot */
 	z = contig(m, "g3", 3 * PS);
@@ -264,7 +226,7 @@ START_TEST(dyn_limit)
 	struct ud_mem *m;
 	struct ud_zone *z;
 
-	NEED_PAGES(NEED);
+	HP_NEED_PAGES(PS, NEED);
 	m = open_fake(&f, UD_MEM_DYNAMIC, 0);
 	/* only the first run (3 pages) lies below the limit */
 	p.iova_max = A_BASE + 3 * PS - 1;
@@ -307,7 +269,7 @@ START_TEST(legacy_backwards)
 	struct ud_mem *m;
 	struct ud_zone *z;
 
-	NEED_PAGES(16);
+	HP_NEED_PAGES(PS, 16);
 	m = open_fake(&f, UD_MEM_LEGACY, 16 * PS);
 	legacy_order(&f, m, 16);
 	z = contig(m, "all", 16 * PS);
@@ -326,7 +288,7 @@ START_TEST(legacy_interleaved)
 	struct ud_zone *z, *z2;
 	char want[64];
 
-	NEED_PAGES(16);
+	HP_NEED_PAGES(PS, 16);
 	m = open_fake(&f, UD_MEM_LEGACY, 16 * PS);
 	legacy_order(&f, m, 16);
 	ck_assert_ptr_null(contig(m, "nine", 9 * PS));
@@ -354,7 +316,7 @@ START_TEST(legacy_gapped)
 	struct ud_mem *m;
 	struct ud_zone *z[5];
 
-	NEED_PAGES(15);
+	HP_NEED_PAGES(PS, 15);
 	m = open_fake(&f, UD_MEM_LEGACY, 15 * PS);
 	legacy_order(&f, m, 15);
 	ck_assert_ptr_null(contig(m, "four", 4 * PS));
@@ -383,7 +345,7 @@ START_TEST(bad_source)
 	static const uint64_t bad[] = { 0, 0x1000, UD_BAD_IOVA };
 	struct ud_mem_config cfg = UD_MEM_CFG_INIT;
 
-	NEED_PAGES(2);
+	HP_NEED_PAGES(PS, 2);
 	for (size_t i = 0; i < 3; i++) {
 		struct ud_pa_source s = { .name = "bad", .resolve = bad_resolve,
 					  .ctx = (void *)&bad[i] };

@@ -14,50 +14,12 @@
 #include <uiodma.h>
 
 #include "unit.h"
+#include "hugepages.h"
 
 #define PS UD_PGSZ_2M
 #define NEED 320
 
-static unsigned long hp_orig = (unsigned long)-1;
-
-static long hp_avail(void)
-{
-	struct ud_hp_info info;
-	const struct ud_hp_size_info *s;
-
-	if (ud_hp_discover(&info) || !(s = ud_hp_find_size(&info, PS)))
-		return -1;
-	return (long)s->available;
-}
-
-static void hp_setup(void)
-{
-	unsigned long nr;
-	long av = hp_avail();
-
-	if (av < 0 || ud_hp_get_pages(PS, -1, &nr))
-		return;
-	hp_orig = nr;
-	if (av < NEED)
-		ud_hp_set_pages(PS, -1, nr + (unsigned long)(NEED - av), NULL);
-}
-
-static void hp_teardown(void)
-{
-	if (hp_orig != (unsigned long)-1)
-		ud_hp_set_pages(PS, -1, hp_orig, NULL);
-}
-
-#define NEED_PAGES(n)                                                        \
-	do {                                                                 \
-		if (geteuid() != 0)                                          \
-			UD_SKIP("needs root (hugepage pool, physical "       \
-				"addresses from pagemap)");                  \
-		if (hp_avail() < (long)(n))                                  \
-			UD_SKIP("need %d free 2 MiB hugepages, have %ld "    \
-				"(not root, or memory too fragmented)",      \
-				(int)(n), hp_avail());                       \
-	} while (0)
+HP_FIXTURE(PS, NEED)
 
 static struct ud_mem *open_dyn(size_t max)
 {
@@ -136,7 +98,7 @@ START_TEST(random_rules)
 	size_t nlive = 0, ok = 0, nomem = 0, contig_multi = 0;
 	static const uint64_t limits[] = { 1ULL << 32, 1ULL << 33, 1ULL << 34 };
 
-	NEED_PAGES(NEED);
+	HP_NEED_PAGES(PS, NEED);
 	m = open_dyn((size_t)256 * PS);
 	for (int it = 0; it < N; it++) {
 		uint64_t r = rnd(&seed);
@@ -225,7 +187,7 @@ START_TEST(names_and_errors)
 	struct ud_zone_params p = UD_ZONE_PARAMS_INIT;
 	char name[32];
 
-	NEED_PAGES(4);
+	HP_NEED_PAGES(PS, 4);
 	m = open_dyn(0);
 	z = ud_zone_reserve(m, "ring0", 1000, NULL);
 	ck_assert_msg(z, "%s", ud_errmsg());
@@ -286,7 +248,7 @@ START_TEST(grow_and_give_back)
 	struct ud_zone *z[8];
 	char *a;
 
-	NEED_PAGES(16);
+	HP_NEED_PAGES(PS, 16);
 	m = open_dyn((size_t)8 * PS);
 	for (int i = 0; i < 8; i++) {
 		z[i] = ud_zone_reserve(m, NULL, PS, NULL);
@@ -373,7 +335,7 @@ START_TEST(lookups_during_churn)
 	struct ud_zone_params p = UD_ZONE_PARAMS_INIT;
 	pthread_t th;
 
-	NEED_PAGES(24);
+	HP_NEED_PAGES(PS, 24);
 	m = open_dyn(0);
 	p.flags = UD_ZONE_IOVA_CONTIG;
 	t.z = ud_zone_reserve(m, "fixed", 256 << 10, &p);

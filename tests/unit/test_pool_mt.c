@@ -37,14 +37,6 @@ struct worker {
 	uint64_t ops, empties;
 };
 
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 static void flag_bad(struct shared *s, int code, const char *what)
 {
 	int zero = 0;
@@ -68,7 +60,7 @@ static void *worker(void *arg)
 		return NULL;
 	}
 	for (;; it++) {
-		if ((it & 255) == 0 && now_ns() - s->t0 > RUN_NS)
+		if ((it & 255) == 0 && ut_now_ns() - s->t0 > RUN_NS)
 			break;
 		unsigned n = 1 + (unsigned)rand_r(&rs) % 48;
 
@@ -164,7 +156,7 @@ static void hammer(int mode, unsigned flags)
 	s->p = ud_pool_create_mem(&pp, &pm);
 	ck_assert_msg(s->p != NULL, "%s", ud_errmsg());
 	s->mode = mode;
-	s->t0 = now_ns();
+	s->t0 = ut_now_ns();
 	for (int i = 0; i < 2; i++) {
 		w[i] = (struct worker){ s, i, 0, 0 };
 		ck_assert_int_eq(pthread_create(&t[i], NULL, worker, &w[i]), 0);

@@ -8,22 +8,6 @@
 #include <uiodma.h>
 #include "unit.h"
 
-/* Cheap checks for hot loops: Check's ck_assert_* write to a pipe on every
- * success, which would dominate the run time. */
-#define REQ_EQ(a, b)                                                          \
-	do {                                                                  \
-		unsigned long long a_ = (unsigned long long)(a);              \
-		unsigned long long b_ = (unsigned long long)(b);              \
-		if (a_ != b_)                                                 \
-			ck_abort_msg("%s:%d: %s == %llu, %s == %llu",         \
-				     __FILE__, __LINE__, #a, a_, #b, b_);     \
-	} while (0)
-#define REQ(x)                                                                \
-	do {                                                                  \
-		if (!(x))                                                     \
-			ck_abort_msg("%s:%d: %s", __FILE__, __LINE__, #x);    \
-	} while (0)
-
 #define P(x) ((void *)(uintptr_t)(x))
 
 START_TEST(test_create_errors)

@@ -36,14 +36,6 @@ struct arg {
 	int id;
 };
 
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 static void *producer(void *p)
 {
 	struct arg *a = p;
@@ -53,7 +45,7 @@ static void *producer(void *p)
 	void *buf[48];
 
 	while (seq < ITEMS) {
-		if ((seq & 1023) < 48 && now_ns() - m->t0 > RUN_NS)
+		if ((seq & 1023) < 48 && ut_now_ns() - m->t0 > RUN_NS)
 			break;
 		unsigned n = 1 + (unsigned)rand_r(&rs) % 40;
 		int bulk = rand_r(&rs) & 1;
@@ -137,7 +129,7 @@ static void run(int np, int nc, unsigned count, unsigned flags)
 		m.seen[i] = calloc(ITEMS, 1);
 		ck_assert_ptr_nonnull(m.seen[i]);
 	}
-	m.t0 = now_ns();
+	m.t0 = ut_now_ns();
 	for (int i = 0; i < nc; i++) {
 		ac[i] = (struct arg){ &m, i };
 		ck_assert_int_eq(pthread_create(&tc[i], NULL, consumer, &ac[i]), 0);

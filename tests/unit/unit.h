@@ -11,8 +11,10 @@
 #define UD_UNIT_H
 
 #include <check.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 
 /* Report the current test as skipped and leave it. */
 #define UD_SKIP(...)                                                     \
@@ -23,6 +25,31 @@
 		fflush(stdout);                                          \
 		return;                                                  \
 	} while (0)
+
+/* Cheap checks for hot loops: Check's ck_assert_* write to a pipe on every
+ * success, which would dominate the run time. */
+#define REQ_EQ(a, b)                                                          \
+	do {                                                                  \
+		unsigned long long a_ = (unsigned long long)(a);              \
+		unsigned long long b_ = (unsigned long long)(b);              \
+		if (a_ != b_)                                                 \
+			ck_abort_msg("%s:%d: %s == %llu, %s == %llu",         \
+				     __FILE__, __LINE__, #a, a_, #b, b_);     \
+	} while (0)
+#define REQ(x)                                                                \
+	do {                                                                  \
+		if (!(x))                                                     \
+			ck_abort_msg("%s:%d: %s", __FILE__, __LINE__, #x);    \
+	} while (0)
+
+/* CLOCK_MONOTONIC in nanoseconds, for tests that run for a fixed time. */
+static inline uint64_t ut_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
 
 /* Run every suite returned by the given constructors; exit non-zero on failure. */
 #define UD_TEST_MAIN(...)                                                \
