@@ -14,6 +14,7 @@
  * the others go straight back to the kernel.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -307,6 +308,14 @@ int ud_region_grow(struct ud_mem *m, const struct ud_pgreq *rq, size_t *first)
 	/* how many candidates to look at, and what limits that */
 	const char *why = "the search limit";
 	size_t want = multi ? (k * 4 > k + 64 ? k * 4 : k + 64) : k;
+
+	/*
+	 * A DMA limit is about where pages lie, not how they sit together:
+	 * before saying no page is reachable, look at every free one (the
+	 * kernel may hand out its low pages last).
+	 */
+	if (rq->iova_max && (!rq->contig || k == 1))
+		want = SIZE_MAX;
 
 	cap = want;
 	if (cap > m->max_pages - m->mapped) {

@@ -15,7 +15,8 @@
 #include "hugepages.h"
 
 #define PS UD_PGSZ_2M
-#define NEED 40 /* hugepages this program needs */
+#define NEED 100 /* hugepages this program needs */
+#define FAR_PAGES NEED /* dyn_limit_far: beyond the first candidate batches */
 #define A_BASE 0x100000000ULL
 #define B_BASE 0x300000000ULL
 
@@ -108,8 +109,9 @@ static void check_zone(const struct fake *f, struct ud_zone *z)
 	memset(a, 0x5a, ud_zone_len(z));
 }
 
-static struct ud_mem *open_fake(struct fake *f, enum ud_mem_mode mode,
-				size_t prealloc)
+/* A region over the fake source holding at most @max_pages (0: no limit). */
+static struct ud_mem *open_fake_max(struct fake *f, enum ud_mem_mode mode,
+				    size_t prealloc, size_t max_pages)
 {
 	struct ud_mem_config cfg = UD_MEM_CFG_INIT;
 	struct ud_pa_source s = src_of(f);
@@ -118,11 +120,18 @@ static struct ud_mem *open_fake(struct fake *f, enum ud_mem_mode mode,
 	cfg.page_size = PS;
 	cfg.mode = mode;
 	cfg.prealloc = prealloc;
+	cfg.max_size = max_pages * PS;
 	cfg.va_size = (size_t)4 << 30;
 	cfg.pa_source = &s;
 	m = ud_mem_open(&cfg);
 	ck_assert_msg(m, "ud_mem_open: %s", ud_errmsg());
 	return m;
+}
+
+static struct ud_mem *open_fake(struct fake *f, enum ud_mem_mode mode,
+				size_t prealloc)
+{
+	return open_fake_max(f, mode, prealloc, 0);
 }
 
 static struct ud_zone *contig(struct ud_mem *m, const char *name, size_t len)
@@ -227,7 +236,9 @@ START_TEST(dyn_limit)
 	struct ud_zone *z;
 
 	HP_NEED_PAGES(PS, NEED);
-	m = open_fake(&f, UD_MEM_DYNAMIC, 0);
+	/* A DMA limit makes the library look at every free page: bound the
+	 * region so "none reachable" does not depend on the host's pool. */
+	m = open_fake_max(&f, UD_MEM_DYNAMIC, 0, NEED);
 	/* only the first run (3 pages) lies below the limit */
 	p.iova_max = A_BASE + 3 * PS - 1;
 	p.flags = UD_ZONE_IOVA_CONTIG;
@@ -238,6 +249,28 @@ START_TEST(dyn_limit)
 	}
 	ck_assert_ptr_null(ud_zone_reserve(m, NULL, PS, &p));
 	ck_assert_int_eq(errno, ENOMEM);
+	ud_mem_close(m);
+}
+END_TEST
+
+/* The only reachable page comes last, far past the first batches of
+ * candidates: a zone with a DMA limit still finds it. */
+START_TEST(dyn_limit_far)
+{
+	struct fake f = { .lay = BACKWARDS, .total = FAR_PAGES };
+	struct ud_zone_params p = UD_ZONE_PARAMS_INIT;
+	struct ud_mem *m;
+	struct ud_zone *z;
+
+	HP_NEED_PAGES(PS, FAR_PAGES);
+	m = open_fake_max(&f, UD_MEM_DYNAMIC, 0, FAR_PAGES);
+	p.iova_max = A_BASE + PS - 1;
+	z = ud_zone_reserve(m, NULL, 4096, &p);
+	ck_assert_msg(z, "%s", ud_errmsg());
+	ck_assert_uint_eq(ud_zone_iova(z), A_BASE);
+	ck_assert_uint_eq(f.n, FAR_PAGES);
+	/* the unreachable candidates went back */
+	ck_assert_uint_eq(f.released, FAR_PAGES - 1);
 	ud_mem_close(m);
 }
 END_TEST
@@ -371,6 +404,7 @@ static Suite *frag_suite(void)
 	tcase_add_test(tc, dyn_interleaved);
 	tcase_add_test(tc, dyn_gapped);
 	tcase_add_test(tc, dyn_limit);
+	tcase_add_test(tc, dyn_limit_far);
 	tcase_add_test(tc, bad_source);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("legacy");
