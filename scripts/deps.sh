@@ -14,7 +14,7 @@ for t in "$@"; do
 	build) pkgs="$pkgs gcc make pkg-config libudev-dev" ;;
 	unit)  pkgs="$pkgs check libudev-dev pkg-config" ;;
 	kmod)  pkgs="$pkgs sparse kmod dkms" ;;
-	guest) pkgs="$pkgs qemu-system-x86 ipxe-qemu busybox-static cpio xz-utils zstd kmod" ;;
+	guest) pkgs="$pkgs qemu-system-x86 ipxe-qemu busybox-static cpio xz-utils zstd kmod udev" ;;
 	bench) pkgs="$pkgs libdpdk-dev pkg-config" ;;
 	*) echo "deps.sh: unknown target '$t'" >&2; exit 2 ;;
 	esac

@@ -58,6 +58,20 @@ done | sort -u | while read -r lib; do
 	cp -L "$lib" "$root$lib"
 done
 
+# udevd (udevadm is multi-call: systemd-udevd is a link to it) and our
+# rules, so the guest tests exercise udev/ for real.
+if [ -x /bin/udevadm ]; then
+	cp /bin/udevadm "$root/guest/bin/udevadm"
+	mkdir -p "$root/lib/systemd" "$root/etc/udev/rules.d"
+	ln -s /guest/bin/udevadm "$root/lib/systemd/systemd-udevd"
+	cp "$here"/../../udev/*.rules "$root/etc/udev/rules.d/"
+	ldd /bin/udevadm | awk '{for (i = 1; i <= NF; i++) if ($i ~ /^\//) print $i}' |
+		while read -r lib; do
+			mkdir -p "$root$(dirname "$lib")"
+			cp -L "$lib" "$root$lib"
+		done
+fi
+
 cp "$here/init" "$root/init"
 cp "$here"/*.sh "$root/guest/"
 cp -r "$here/cases" "$root/guest/"
