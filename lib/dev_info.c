@@ -33,10 +33,7 @@ int ud_sysfs_read(const char *path, char *buf, size_t len)
 		return -1;
 	n = read(fd, buf, len - 1);
 	if (n < 0) {
-		int e = errno;
-
-		close(fd);
-		errno = e;
+		ud_close_keep_errno(fd);
 		return -1;
 	}
 	close(fd);
@@ -55,10 +52,7 @@ int ud_sysfs_write(const char *path, const char *val)
 		return -1;
 	n = write(fd, val, len);
 	if (n < 0) {
-		int e = errno;
-
-		close(fd);
-		errno = e;
+		ud_close_keep_errno(fd);
 		return -1;
 	}
 	close(fd);

@@ -3,7 +3,9 @@
 #ifndef UIODMA_INTERNAL_H
 #define UIODMA_INTERNAL_H
 
+#include <errno.h>
 #include <stddef.h>
+#include <unistd.h>
 
 #define UD_EXPORT __attribute__((visibility("default")))
 
@@ -17,5 +19,14 @@ int ud_fail(int err, const char *fmt, ...)
 /* ud_fail_null() - as ud_fail(), returning NULL. */
 void *ud_fail_null(int err, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+
+/* ud_close_keep_errno() - close @fd on an error path without losing errno. */
+static inline void ud_close_keep_errno(int fd)
+{
+	int e = errno;
+
+	close(fd);
+	errno = e;
+}
 
 #endif /* UIODMA_INTERNAL_H */

@@ -103,10 +103,7 @@ static int pagemap_resolve(void *ctx, void *va, size_t page_size, size_t n,
 		return -1;
 	for (size_t i = 0; i < n; i++) {
 		if (pagemap_entry(fd, (uintptr_t)va + i * page_size, &pa[i])) {
-			int e = errno;
-
-			close(fd);
-			errno = e;
+			ud_close_keep_errno(fd);
 			return -1;
 		}
 	}
@@ -135,10 +132,7 @@ UD_EXPORT int ud_pagemap_virt2phys(const void *va, uint64_t *pa)
 		return -1;
 	r = pagemap_entry(fd, (uintptr_t)va, pa);
 	if (r) {
-		int e = errno;
-
-		close(fd);
-		errno = e;
+		ud_close_keep_errno(fd);
 		return -1;
 	}
 	close(fd);
