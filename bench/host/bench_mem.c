@@ -18,7 +18,9 @@
  *                      vs first 100 of 1000 zones (flatness)
  *   tlb_random_read    ns per dependent random 8-byte read over a 4 GiB
  *                      buffer (1 GiB if hugepages are short; said on
- *                      stderr): 2 MiB hugepages (ours) vs 4 KiB pages
+ *                      stderr): 2 MiB hugepages (ours) vs 4 KiB pages;
+ *                      then 1 GiB pages over as many gigabytes as the
+ *                      kernel grants, vs 4 KiB pages over the same span
  *
  * Built with -DHAVE_DPDK (and DPDK's cflags/libs), it adds rte_eal_init,
  * rte_mem_virt2iova, rte_mem_virt2memseg and rte_memzone_reserve_aligned.
@@ -57,11 +59,12 @@ static int quick;
 
 /* ---- hugepage pool ---- */
 
-static struct hp_hold hp;
+static struct hp_hold hp, hp1g;
 
 static void hp_put_back(void)
 {
 	hp_restore(&hp);
+	hp_restore(&hp1g);
 }
 
 static void on_signal(int sig)
@@ -454,9 +457,46 @@ int main(int argc, char **argv)
 	}
 	report_rounds(blen == 4 * GIB ? "tlb_random_read_4g" : "tlb_random_read_1g",
 		      th, "pages_4k", ts, "ns", rt, rounds);
-	munmap(sb, blen);
 	ud_zone_free(big);
 	ud_mem_close(m);
+
+	/* (d) again over 1 GiB pages: as many as the kernel grants (it needs
+	 * contiguous free gigabytes), against 4 KiB pages over the same span */
+	long want1g = (long)(blen / UD_PGSZ_1G), got1g;
+
+	got1g = hp_reserve(&hp1g, UD_PGSZ_1G, want1g);
+	if (got1g > want1g)
+		got1g = want1g;
+	if (got1g < 1) {
+		printf("BENCH-SKIP tlb_random_read_1gpages: no free 1 GiB page (the kernel could not find a contiguous free gigabyte)\n");
+	} else {
+		struct ud_mem_config c1 = cfg;
+		size_t len1 = (size_t)got1g * UD_PGSZ_1G;
+		char name[48];
+
+		c1.page_size = UD_PGSZ_1G;
+		c1.prealloc = len1;
+		c1.va_size = len1;
+		m = ud_mem_open(&c1);
+		big = m ? ud_zone_reserve(m, "tlb1g", len1, NULL) : NULL;
+		if (!big) {
+			fprintf(stderr, "bench_mem: 1 GiB pages: %s\n", ud_errmsg());
+			return 1;
+		}
+		hb = ud_zone_addr(big);
+		memset(hb, 0, len1);
+		for (int i = 0; i < rounds; i++) {
+			th[i] = chase(hb, len1, n_t);
+			ts[i] = chase(sb, len1, n_t);
+			rt[i] = th[i] / ts[i];
+		}
+		snprintf(name, sizeof(name), "tlb_random_read_%zug_1gpages",
+			 len1 / GIB);
+		report_rounds(name, th, "pages_4k", ts, "ns", rt, rounds);
+		ud_mem_close(m);
+	}
+	hp_restore(&hp1g);
+	munmap(sb, blen);
 
 #ifdef HAVE_DPDK
 	{
