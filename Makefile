@@ -37,8 +37,9 @@ UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:%.c=$(BUILD)/%)
 # Concurrent tests (test_*_mt.c) also run under ThreadSanitizer.
 MT_BINS   := $(filter %_mt,$(UNIT_BINS))
-TOOL_SRCS := $(wildcard tools/*.c)
-TOOL_BINS := $(patsubst tools/%.c,$(BUILD)/tools/%,$(TOOL_SRCS))
+TOOL_DIRS := $(wildcard tools/*/)
+TOOL_BINS := $(patsubst tools/%/,$(BUILD)/tools/%,$(TOOL_DIRS))
+TOOL_SRCS := $(wildcard tools/*/*.c tools/*/*.h)
 GUEST_SRCS := $(wildcard tests/guest/progs/*.c)
 GUEST_BINS := $(patsubst tests/guest/progs/%.c,$(BUILD)/guest/bin/%,$(GUEST_SRCS))
 APP_DIRS  := $(wildcard apps/*/)
@@ -68,17 +69,18 @@ $(LIB_A): $(LIB_OBJS)
 $(LIB_SO): $(LIB_OBJS)
 	$(CC) -shared -Wl,-soname,libuiodma.so.0 $(LDSAN) -o $@ $^ $(LDLIBS_LIB)
 
-$(BUILD)/tools/%: tools/%.c $(LIB_A) $(HDRS)
-	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(LDSAN) -o $@ $< $(LIB_A) $(LDLIBS_LIB)
-
-# Each apps/NAME/ directory is one program, build/apps/NAME.
+# Each tools/NAME/ and apps/NAME/ directory is one program, build/tools/NAME
+# or build/apps/NAME.
 .SECONDEXPANSION:
+$(BUILD)/tools/%: $$(wildcard tools/%/*.c) $$(wildcard tools/%/*.h) $(LIB_A) $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(LDSAN) -o $@ $(filter %.c,$^) $(LIB_A) $(LDLIBS_LIB)
+
 $(BUILD)/apps/%: $$(wildcard apps/%/*.c) $$(wildcard apps/%/*.h) $(LIB_A) $(HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(LDSAN) -o $@ $(filter %.c,$^) $(LIB_A) $(LDLIBS_LIB)
 
-# Some unit tests include a tool's source or a guest program's header.
+# Some unit tests include a tool's sources or a guest program's header.
 $(BUILD)/tests/unit/%: tests/unit/%.c $(LIB_A) $(HDRS) $(wildcard tests/unit/*.h) \
 		$(TOOL_SRCS) $(wildcard tests/guest/progs/*.h)
 	@mkdir -p $(dir $@)

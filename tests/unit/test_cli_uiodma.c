@@ -1,15 +1,23 @@
 // SPDX-License-Identifier: MIT
 /*
- * The uiodma tool's argument parsing and output formatting: the tool is
- * included with its main() left out, and its parser and printers are run
- * on fixed argument vectors and synthetic status data.  JSON output is
+ * The uiodma tool's argument parsing and output formatting: the tool's
+ * sources but main.c are included, and its parser and printers are run on
+ * fixed argument vectors and synthetic status data.  JSON output is
  * checked with the strict validator the guest tests use.
  */
 #include <stdarg.h>
 #include <sys/stat.h>
 
-#define UIODMA_NO_MAIN
-#include "../../tools/uiodma.c"
+#include "../../tools/uiodma/cli.c"
+#include "../../tools/uiodma/size.c"
+#include "../../tools/uiodma/json.c"
+#include "../../tools/uiodma/sysfs.c"
+#include "../../tools/uiodma/status.c"
+/* run() and the commands it calls. */
+#include "../../tools/uiodma/dispatch.c"
+#include "../../tools/uiodma/info.c"
+#include "../../tools/uiodma/bind.c"
+#include "../../tools/uiodma/hugepages.c"
 #include "../guest/progs/json_valid.h"
 
 #include "unit.h"

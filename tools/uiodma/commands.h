@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The uiodma commands, one function each over the parsed command line;
+ * each returns the exit status (0 success, 1 failure).
+ */
+#ifndef UIODMA_COMMANDS_H
+#define UIODMA_COMMANDS_H
+
+#include "cli.h"
+
+int cmd_status(const struct cli *c);		/* status.c */
+int cmd_info(const struct cli *c);		/* info.c */
+int cmd_bind(const struct cli *c);		/* bind.c */
+int cmd_unbind(const struct cli *c);		/* bind.c */
+int cmd_hp_show(void);				/* hugepages.c */
+int cmd_hp_reserve(const struct cli *c);	/* hugepages.c */
+int cmd_hp_clean(const struct cli *c);		/* hugepages.c */
+
+/* run() - run the command @c names; EXIT_USAGE if it names none. */
+int run(const struct cli *c);			/* dispatch.c */
+
+#endif

@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: MIT
+/* 'uiodma info BDF': one device's IDs, capabilities and BARs. */
+#include <stdio.h>
+
+#include <uiodma.h>
+
+#include "cli.h"
+#include "commands.h"
+#include "json.h"
+#include "status.h"
+
+static void print_bars(FILE *f, struct ud_dev *d, int json)
+{
+	int first = 1;
+
+	for (unsigned int b = 0; b < 6; b++) {
+		struct ud_bar_info bi;
+
+		if (ud_dev_bar_info(d, b, &bi) || !bi.len)
+			continue;
+		if (json)
+			fprintf(f, "%s{\"bar\":%u,\"start\":%llu,\"size\":%llu,\"type\":\"%s\",\"prefetchable\":%s,\"64bit\":%s}",
+				first ? "" : ",", b, (unsigned long long)bi.start,
+				(unsigned long long)bi.len,
+				bi.flags & UD_BAR_MEM ? "mem" : "io",
+				bi.flags & UD_BAR_PREFETCH ? "true" : "false",
+				bi.flags & UD_BAR_64 ? "true" : "false");
+		else
+			fprintf(f, "  BAR%u  %s  0x%llx  size 0x%llx%s%s\n", b,
+				bi.flags & UD_BAR_MEM ? "mem" : "io ",
+				(unsigned long long)bi.start,
+				(unsigned long long)bi.len,
+				bi.flags & UD_BAR_PREFETCH ? "  prefetchable" : "",
+				bi.flags & UD_BAR_64 ? "  64-bit" : "");
+		first = 0;
+	}
+}
+
+int cmd_info(const struct cli *c)
+{
+	struct ud_dev *d = ud_dev_open(c->addrs[0]);
+	const struct ud_dev_info *i;
+	char caps[256], users[256] = "";
+	unsigned int nvec, cf;
+
+	if (!d) {
+		fprintf(stderr, "uiodma info: %s\n", ud_errmsg());
+		return 1;
+	}
+	i = ud_dev_get_info(d);
+	cf = ud_dev_caps(d, &nvec);
+	ud_dev_caps_format(cf, caps, sizeof(caps));
+	ud_dev_users(i->addr, users, sizeof(users));
+	if (c->json) {
+		fputs("{\"device\":", stdout);
+		json_dev(stdout, i, users);
+		fputs(",\"capabilities\":", stdout);
+		json_str(stdout, caps);
+		fprintf(stdout, ",\"vectors\":%u,\"bars\":[", nvec);
+		print_bars(stdout, d, 1);
+		fputs("]}\n", stdout);
+	} else {
+		printf("%s  %04x:%04x (subsystem %04x:%04x) class %06x rev %02x\n",
+		       i->addr, i->vendor, i->device, i->subsys_vendor,
+		       i->subsys_device, i->class_code, i->revision);
+		printf("  category     %s\n", ud_dev_category_name(ud_dev_category(i->class_code)));
+		printf("  driver       %s\n", *i->driver ? i->driver : "(none)");
+		if (i->uio_minor >= 0)
+			printf("  uio          /dev/uio%d\n", i->uio_minor);
+		if (*i->intr_mode)
+			printf("  interrupts   %s, %u vector(s)\n", i->intr_mode, i->intr_vectors);
+		printf("  numa node    %d\n", i->numa_node);
+		if (i->iommu_group >= 0)
+			printf("  iommu group  %d\n", i->iommu_group);
+		else
+			printf("  iommu group  none\n");
+		printf("  intx         %s\n", i->has_intx ? "yes" : "no");
+		if (i->has_msi)
+			printf("  msi          %u vector(s)\n", i->msi_vectors);
+		if (i->has_msix)
+			printf("  msi-x        %u vector(s)\n", i->msix_vectors);
+		printf("  reset        %s\n", i->has_reset ? "yes" : "no");
+		printf("  kernel use   %s\n", *users ? users : "-");
+		printf("  capabilities %s (%u interrupt vector(s) for userspace)\n",
+		       caps, nvec);
+		print_bars(stdout, d, 0);
+	}
+	ud_dev_close(d);
+	return 0;
+}
