@@ -1,0 +1,148 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A minimal userspace NVMe driver on libuiodma, in the style of SPDK and
+ * ixy: one admin queue pair, one I/O queue pair, one command in flight,
+ * completions found by polling the phase tag (or woken by the MSI-X vector
+ * of the queue with --irq).
+ *
+ * Everything the controller reads or writes lives in hugepage zones: the
+ * queues are IOVA-contiguous, page-aligned zones; data buffers may be any
+ * library memory, since every 4 KiB page of a transfer gets its own PRP
+ * entry from ud_virt2iova() (so a buffer may cross a 2 MiB hugepage into
+ * one that is not physically adjacent).
+ *
+ * Register and command layouts are from the NVMe base specification 1.4
+ * (section 3.1 registers, 4.2 SQ entry, 4.6 CQ entry, 5 admin commands,
+ * 6 NVM read/write).  The controller is little-endian.
+ */
+#ifndef NVME_H
+#define NVME_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <uiodma.h>
+
+/* Controller registers (BAR0). */
+#define NVME_REG_CAP	0x00	/* 64-bit capabilities */
+#define NVME_REG_VS	0x08	/* version */
+#define NVME_REG_CC	0x14	/* controller configuration */
+#define NVME_REG_CSTS	0x1c	/* controller status */
+#define NVME_REG_AQA	0x24	/* admin queue attributes */
+#define NVME_REG_ASQ	0x28	/* admin SQ base, 64-bit */
+#define NVME_REG_ACQ	0x30	/* admin CQ base, 64-bit */
+#define NVME_REG_DBS	0x1000	/* doorbells */
+
+#define NVME_CC_EN		(1u << 0)
+#define NVME_CC_CSS_NVM		(0u << 4)
+#define NVME_CC_MPS(shift)	((uint32_t)((shift) - 12) << 7)
+#define NVME_CC_SHN_NORMAL	(1u << 14)
+#define NVME_CC_SHN_MASK	(3u << 14)
+#define NVME_CC_IOSQES(n)	((uint32_t)(n) << 16)	/* log2 of 64 = 6 */
+#define NVME_CC_IOCQES(n)	((uint32_t)(n) << 20)	/* log2 of 16 = 4 */
+
+#define NVME_CSTS_RDY		(1u << 0)
+#define NVME_CSTS_CFS		(1u << 1)	/* controller fatal status */
+#define NVME_CSTS_SHST_MASK	(3u << 2)
+#define NVME_CSTS_SHST_DONE	(2u << 2)
+
+/* Opcodes. */
+#define NVME_ADMIN_DELETE_SQ	0x00
+#define NVME_ADMIN_CREATE_SQ	0x01
+#define NVME_ADMIN_DELETE_CQ	0x04
+#define NVME_ADMIN_CREATE_CQ	0x05
+#define NVME_ADMIN_IDENTIFY	0x06
+#define NVME_CMD_WRITE		0x01
+#define NVME_CMD_READ		0x02
+
+#define NVME_PAGE		4096u	/* the memory page size we configure (MPS=0) */
+
+/* Submission queue entry: 64 bytes. */
+struct nvme_sqe {
+	uint32_t cdw0;		/* opcode 7:0, command id 31:16 */
+	uint32_t nsid;
+	uint32_t cdw2, cdw3;
+	uint64_t mptr;
+	uint64_t prp1;
+	uint64_t prp2;
+	uint32_t cdw10, cdw11, cdw12, cdw13, cdw14, cdw15;
+};
+
+/* Completion queue entry: 16 bytes. */
+struct nvme_cqe {
+	uint32_t result;	/* command specific */
+	uint32_t rsvd;
+	uint32_t sq;		/* SQ head 15:0, SQ id 31:16 */
+	uint32_t status;	/* command id 15:0, phase 16, status field 31:17 */
+};
+
+_Static_assert(sizeof(struct nvme_sqe) == 64, "SQ entry is 64 bytes");
+_Static_assert(sizeof(struct nvme_cqe) == 16, "CQ entry is 16 bytes");
+
+/* One submission/completion queue pair. */
+struct nvme_queue {
+	uint16_t qid;			/* 0: admin */
+	uint16_t depth;			/* entries in each ring */
+	struct nvme_sqe *sq;		/* in an IOVA-contiguous zone */
+	struct nvme_cqe *cq;
+	uint64_t sq_iova, cq_iova;
+	volatile uint32_t *sq_db;	/* SQ tail doorbell */
+	volatile uint32_t *cq_db;	/* CQ head doorbell */
+	uint16_t sq_tail, cq_head;
+	uint32_t phase;			/* phase tag of new entries: starts at 1 */
+	uint16_t next_cid;
+	unsigned int vector;		/* interrupt vector of the CQ */
+	uint64_t *prp_lists;		/* one 4 KiB PRP list per SQ slot */
+	uint64_t commands, interrupts;
+};
+
+struct nvme_dev {
+	char addr[16];
+	struct ud_dev *dev;		/* held: bus mastering on */
+	volatile uint8_t *bar;		/* BAR0 */
+	struct ud_mem *mem;		/* hugepage DMA memory */
+	struct ud_irq *irq;		/* NULL: poll */
+	uint64_t cap;
+	unsigned int dstrd;		/* doorbell stride: 4 << CAP.DSTRD bytes */
+	int timeout_ms;			/* per command */
+	struct nvme_queue admin, io;
+	int io_ready;
+	void *scratch;			/* 4 KiB for IDENTIFY */
+	/* From IDENTIFY. */
+	char model[41], serial[21], firmware[9];
+	uint32_t max_xfer;		/* bytes per command (MDTS, PRP list) */
+	uint64_t ns_blocks;		/* namespace 1 size in LBAs */
+	uint32_t lba_size;
+};
+
+/*
+ * nvme_open() - take the controller at @pci_addr (bound to uio_dma), reset
+ * it, bring up the admin queue, IDENTIFY controller and namespace @nsid,
+ * and create I/O queue pair 1.  @use_irq: wait on MSI-X vectors (0 admin,
+ * 1 I/O) instead of spinning.  @timeout_ms bounds every wait.
+ * Returns 0, or -1 with a message on stderr naming the cause.
+ */
+int nvme_open(struct nvme_dev *n, const char *pci_addr, uint32_t nsid,
+	      int use_irq, int timeout_ms);
+
+/*
+ * nvme_close() - delete the I/O queues, shut the controller down (CC.SHN,
+ * then CC.EN=0), free the memory, release the device (bus mastering off).
+ * Returns 0, or -1 if part of the shutdown failed (message on stderr).
+ */
+int nvme_close(struct nvme_dev *n);
+
+/*
+ * nvme_rw() - READ or WRITE (@opcode) @nlb blocks at @slba of @nsid to or
+ * from @buf, which must be library memory (a zone), 4-byte aligned, and
+ * at most n->max_xfer bytes.  Builds PRP1/PRP2 or a PRP list, one entry
+ * per 4 KiB page, submits on the I/O queue and waits.
+ * Returns 0, or -1 with a message on stderr (error status, timeout).
+ */
+int nvme_rw(struct nvme_dev *n, uint8_t opcode, uint32_t nsid, uint64_t slba,
+	    uint32_t nlb, void *buf);
+
+/* nvme_status_str() - the name of a completion status (SCT/SC). */
+const char *nvme_status_str(uint16_t sf);
+
+#endif /* NVME_H */

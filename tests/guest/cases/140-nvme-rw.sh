@@ -1,0 +1,65 @@
+# A userspace NVMe driver (apps/nvme-rw) over uio_dma: reset the controller,
+# admin queue, IDENTIFY, I/O queue pair, writes and reads through PRP1,
+# PRP2, PRP lists and across a 2 MiB hugepage boundary, by polling and by
+# MSI-X interrupts; an error status (LBA out of range) is reported by name.
+# Then the kernel's nvme driver takes the disk back and reads every written
+# sector: the data really reached the disk.
+nvme=$(pci_find $NVME) || { fail nvme-rw-present "no nvme"; return; }
+seed=0x1a2b3c4d
+echo 64 > /proc/sys/vm/nr_hugepages
+load_uio_dma
+check nvme-rw-bind uiodma bind --force "$nvme"
+expect nvme-rw-driver uio_dma "$(driver_of "$nvme")"
+# The interrupt run first, the polling run last: its pattern is the one on disk.
+check nvme-rw-irq nvme-rw --irq --seed 0x77 "$nvme"
+# An error status is reported by name, and the exit status says so.
+expect_fail nvme-rw-past-end-refused 1 "LBA Out of Range" nvme-rw --past-end "$nvme"
+nvme-rw --seed $seed "$nvme" > /tmp/nvme-rw.out 2>&1
+rc=$?
+sed 's/^/    /' /tmp/nvme-rw.out
+expect nvme-rw-polling 0 "$rc"
+check nvme-rw-prp-list grep -q 'PRP list.*: ok$' /tmp/nvme-rw.out
+check nvme-rw-hugepage-span grep -q 'across 2 MiB hugepage boundary.*: ok$' /tmp/nvme-rw.out
+# The application is gone: uio_dma turned bus mastering off.
+expect nvme-rw-busmaster-off-after 0 \
+	"$(( $(od -An -tu1 -j4 -N1 "/sys/bus/pci/devices/$nvme/config") & 4 ))"
+
+# ---- the kernel's driver reads what the application wrote
+modprobe nvme
+check nvme-rw-kernel-restore uiodma unbind "$nvme"
+expect nvme-rw-kernel-driver nvme "$(driver_of "$nvme")"
+# With the kernel's driver holding it, the application must not touch it.
+expect_fail nvme-rw-refuses-kernel-bound 1 "uio_dma" nvme-rw "$nvme"
+wait_for 15 blockdev_of "$nvme"
+blk=$(blockdev_of "$nvme")
+if [ -z "$blk" ] || ! wait_for 5 test -b "/dev/$blk"; then
+	fail nvme-rw-kernel-blockdev "no block device for $nvme after uiodma unbind"
+else
+	pass nvme-rw-kernel-blockdev
+	# The first sector's header, checked without the application's help.
+	hdr=$(dd if="/dev/$blk" bs=512 skip=16 count=1 2>/dev/null | head -c 40)
+	expect nvme-rw-kernel-header "nvme-rw seed 1a2b3c4d sector 0000000016" "$hdr"
+	n=0 bad=0
+	for r in $(sed -n 's/^disk: sector \([0-9]*\) count \([0-9]*\) .*/\1:\2/p' /tmp/nvme-rw.out); do
+		s=${r%:*} c=${r#*:}
+		dd if="/dev/$blk" of=/tmp/got bs=512 skip="$s" count="$c" 2>/dev/null
+		nvme-rw --pattern $seed "$s" "$c" > /tmp/want
+		if cmp /tmp/want /tmp/got; then
+			echo "    sectors $s+$c: as written"
+		else
+			echo "    sectors $s+$c: DIFFER"
+			od -A d -t x1 /tmp/got | head -n 4 | sed 's/^/    /'
+			bad=$((bad + 1))
+		fi
+		n=$((n + 1))
+	done
+	expect nvme-rw-kernel-ranges 6 "$n"
+	expect nvme-rw-kernel-reads-data 0 "$bad"
+fi
+
+# ---- leave things as found
+uiodma unbind --force --no-restore "$nvme" >/dev/null
+rmmod nvme 2>/dev/null
+rmmod uio_dma
+echo 0 > /proc/sys/vm/nr_hugepages
+rm -f /tmp/got /tmp/want /tmp/nvme-rw.out
