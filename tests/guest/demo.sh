@@ -3,16 +3,21 @@
 #   2. DMA through edu's engine from and into hugepage memory whose
 #      physical addresses the library resolved once (and uio_dma pinned)
 #   3. every MSI-X vector of an e1000e NIC on its own eventfd
+#   4. frames from one e1000e to the other through descriptor rings
+#   5. NVMe writes and reads through admin and I/O queues
 say() { printf '\n== %s\n' "$*"; }
 
 edu=$(pci_find $EDU)
 nic=$(pci_find $E1000E 1)
+nic2=$(pci_find $E1000E 2)
+nvme=$(pci_find $NVME)
 
-say "modprobe uio_dma; bind edu ($edu) and an e1000e ($nic)"
+say "modprobe uio_dma; bind edu ($edu), two e1000e ($nic, $nic2), nvme ($nvme)"
 modprobe uio_dma
-bind uio_dma "$edu"
-bind uio_dma "$nic"
-for d in "$edu" "$nic"; do
+for d in "$edu" "$nic" "$nic2" "$nvme"; do
+	bind uio_dma "$d"
+done
+for d in "$edu" "$nic" "$nic2" "$nvme"; do
 	echo "$d -> /dev/$(uio_of "$d") and /dev/uio_dma/$d," \
 		"interrupts: $(cat /sys/bus/pci/devices/$d/uio_dma/intr_mode)," \
 		"$(cat /sys/bus/pci/devices/$d/uio_dma/intr_vectors) vector(s)"
@@ -35,7 +40,7 @@ else
 fi
 
 say "edu: DMA hugepage memory -> device -> another hugepage, completion by interrupt"
-echo 32 > /proc/sys/vm/nr_hugepages
+echo 64 > /proc/sys/vm/nr_hugepages
 if edu-dma --rounds 3 --irq --pa kpin "$edu"; then
 	pass demo-dma
 else
@@ -49,9 +54,24 @@ else
 	fail demo-msix "irqtest failed"
 fi
 
+say "e1000e: 64 frames from $nic to $nic2 through TX/RX descriptor rings, RX by MSI-X"
+if e1000e-loop --count 64 --irq "$nic" "$nic2"; then
+	pass demo-e1000e-frames
+else
+	fail demo-e1000e-frames "e1000e-loop failed"
+fi
+
+say "nvme: identify, I/O queues, write and read back through PRP lists"
+if nvme-rw --irq "$nvme"; then
+	pass demo-nvme-rw
+else
+	fail demo-nvme-rw "nvme-rw failed"
+fi
+
 say "bus mastering follows the open file"
 uiotest busmaster "$u"
-unbind "$edu"
-unbind "$nic"
+for d in "$edu" "$nic" "$nic2" "$nvme"; do
+	unbind "$d"
+done
 rmmod uio_dma
 echo 0 > /proc/sys/vm/nr_hugepages
