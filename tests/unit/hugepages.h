@@ -12,6 +12,7 @@
 #define UD_HUGEPAGES_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <unistd.h>
 #include <uiodma.h>
 
@@ -34,6 +35,21 @@ static inline long hp_avail(size_t ps)
 }
 
 /*
+ * Ask the kernel to compact memory (best effort, root only) so the pages
+ * about to be reserved come from large free blocks: more of them are then
+ * physically adjacent, which IOVA-contiguous tests need.
+ */
+static inline void hp_compact(void)
+{
+	FILE *f = fopen("/proc/sys/vm/compact_memory", "w");
+
+	if (f) {
+		fputs("1\n", f);
+		fclose(f);
+	}
+}
+
+/*
  * Make sure @need pages of size @ps are free: as root, grow the pool by what
  * is missing (the kernel may grant less).  The first growth through @h
  * records the pool size for hp_restore().  Returns the free pages after
@@ -52,6 +68,7 @@ static inline long hp_reserve(struct hp_hold *h, size_t ps, long need)
 		h->orig = nr;
 		h->held = 1;
 	}
+	hp_compact();
 	ud_hp_set_pages(ps, -1, nr + (unsigned long)(need - av), NULL);
 	return hp_avail(ps);
 }
