@@ -20,14 +20,7 @@
 
 static int open_ctl(const char *bdf)
 {
-	char path[64];
-	int fd;
-
-	snprintf(path, sizeof(path), "/dev/uio_dma/%s", bdf);
-	fd = open(path, O_RDWR);
-	if (fd < 0)
-		die("open %s: %s", path, strerror(errno));
-	return fd;
+	return open_rw("/dev/uio_dma/%s", bdf);
 }
 
 static void *map(int fd, int bar, int wc, size_t len)

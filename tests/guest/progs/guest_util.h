@@ -7,6 +7,7 @@
 #ifndef GUEST_UTIL_H
 #define GUEST_UTIL_H
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -100,16 +101,28 @@ static inline uint64_t resource_size(int bar)
 	return start ? end - start + 1 : 0;
 }
 
-static inline int open_uio(void)
+/* open(O_RDWR) the path printf-formatted from @fmt, or die naming it. */
+static inline int open_rw(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
+
+static inline int open_rw(const char *fmt, ...)
 {
-	char path[64];
+	char path[256];
+	va_list ap;
 	int fd;
 
-	snprintf(path, sizeof(path), "/dev/%s", uio);
+	va_start(ap, fmt);
+	vsnprintf(path, sizeof(path), fmt, ap);
+	va_end(ap);
 	fd = open(path, O_RDWR);
 	if (fd < 0)
 		die("cannot open %s: %s", path, strerror(errno));
 	return fd;
+}
+
+static inline int open_uio(void)
+{
+	return open_rw("/dev/%s", uio);
 }
 
 static inline volatile uint32_t *map_bar(int fd, int bar, size_t *len)
@@ -158,16 +171,23 @@ static inline void usleep_(long us)
 /* The uioN name of PCI device @bdf (bound to a UIO driver). */
 static inline const char *uio_of_pci(const char *bdf)
 {
-	static char name[32];
+	static char name[sizeof(((struct dirent *)0)->d_name)];
 	char path[256];
-	FILE *f;
+	struct dirent *de;
+	DIR *d;
 
-	snprintf(path, sizeof(path), "ls /sys/bus/pci/devices/%s/uio", bdf);
-	f = popen(path, "r");
-	if (!f || !fgets(name, sizeof(name), f))
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/uio", bdf);
+	d = opendir(path);
+	name[0] = '\0';
+	while (d && (de = readdir(d)))
+		if (!strncmp(de->d_name, "uio", 3)) {
+			snprintf(name, sizeof(name), "%s", de->d_name);
+			break;
+		}
+	if (d)
+		closedir(d);
+	if (!name[0])
 		die("%s has no uio node", bdf);
-	pclose(f);
-	name[strcspn(name, "\n")] = '\0';
 	return name;
 }
 

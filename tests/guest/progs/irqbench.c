@@ -57,7 +57,6 @@ static int run(const char *method, const char *bdf, long iters, const char *out)
 	size_t len;
 	int fd, cfg = -1, ep = -1;
 	uint32_t one = 1, count;
-	char path[256];
 
 	if (!f)
 		die("cannot open %s: %s", out, strerror(errno));
@@ -65,10 +64,7 @@ static int run(const char *method, const char *bdf, long iters, const char *out)
 	fd = open_uio();
 	bar = map_bar(fd, 0, &len);
 	if (!strcmp(method, "pcicfg-intx")) {
-		snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/config", bdf);
-		cfg = open(path, O_RDWR);
-		if (cfg < 0)
-			die("open %s: %s", path, strerror(errno));
+		cfg = open_rw("/sys/bus/pci/devices/%s/config", bdf);
 	} else if (!strcmp(method, "eventfd-epoll")) {
 		irq = ud_irq_open(bdf);
 		if (!irq || ud_irq_enable(irq, 0))
