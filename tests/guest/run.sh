@@ -6,8 +6,12 @@
 # usage: tests/guest/run.sh BUILD MODE     (MODE: test, demo or bench)
 #
 # Devices: QEMU's edu (twice: full and default 28-bit DMA mask), two e1000e
-# NICs on one hub, an NVMe disk on a small
-# raw image, and an empty PCIe root port (a bridge uio_dma must refuse).
+# NICs on one hub, an NVMe disk on a small raw image, and an empty PCIe root
+# port (a bridge uio_dma must refuse).  The NICs and the NVMe disk each sit
+# alone behind a hot-plug PCIe root port, so the kernel can reset them
+# (secondary bus reset) and QEMU can unplug them.  Both edus sit on the root
+# complex, where nothing can reset them (QEMU's edu has no reset handler: a
+# bus reset would not stop its DMA timer anyway).
 # UD_CASES=GLOB runs only the matching cases (e.g. UD_CASES='09*').
 # A run fails on any UDTEST FAIL line, a guest that does not finish in time,
 # or a kernel WARN/BUG/Oops in the log.  Results go to $UD_RESULTS if set.
@@ -38,10 +42,15 @@ boot() {
 		-kernel "$kdir/vmlinux" -initrd "$initrd" \
 		-append "console=ttyS0 quiet panic=-1 udmode=$job udcases=${UD_CASES:-*} $cmdline" \
 		-device edu,dma_mask=0xffffffffffffffff \
-		-netdev hubport,id=h0,hubid=0 -device e1000e,netdev=h0,romfile= \
-		-netdev hubport,id=h1,hubid=0 -device e1000e,netdev=h1,romfile= \
+		-device pcie-root-port,id=rp_nic0,chassis=3 \
+		-netdev hubport,id=h0,hubid=0 \
+		-device e1000e,netdev=h0,romfile=,bus=rp_nic0,id=nic0 \
+		-device pcie-root-port,id=rp_nic1,chassis=4 \
+		-netdev hubport,id=h1,hubid=0 \
+		-device e1000e,netdev=h1,romfile=,bus=rp_nic1,id=nic1 \
+		-device pcie-root-port,id=rp_nvme,chassis=5 \
 		-drive file="$img",if=none,id=nvm,format=raw \
-		-device nvme,serial=udnvme0,drive=nvm \
+		-device nvme,serial=udnvme0,drive=nvm,bus=rp_nvme,id=nvme0 \
 		-device pcie-root-port,id=rp1,chassis=1 \
 		-device edu \
 		</dev/null >"$log" 2>&1 || true
