@@ -22,6 +22,7 @@
 
 #include "dev_internal.h"
 #include "internal.h"
+#include "mountinfo.h"
 #include "sysfs_pci.h"
 
 /* Append "; "-separated text to @buf. */
@@ -109,52 +110,34 @@ static int net_routes(const char *ifname)
 	return n;
 }
 
-/* Decode the octal escapes (\040 for a space) of a mountinfo field. */
-static void unescape(char *s)
-{
-	char *o = s;
+struct mount_query {
+	const char *name;       /* block device, e.g. "nvme0n1" */
+	dev_t dev;
+	char devpath[PATH_MAX]; /* /dev/<name> */
+	char *buf;
+	size_t len;
+	int n;
+};
 
-	while (*s) {
-		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' &&
-		    s[2] <= '7' && s[3] >= '0' && s[3] <= '7') {
-			*o++ = (char)((s[1] - '0') * 64 + (s[2] - '0') * 8 + (s[3] - '0'));
-			s += 4;
-		} else {
-			*o++ = *s++;
-		}
+static int mount_of(const struct ud_mountinfo *mi, void *arg)
+{
+	struct mount_query *q = arg;
+
+	if (makedev(mi->major, mi->minor) == q->dev ||
+	    !strcmp(mi->source, q->devpath)) {
+		add(q->buf, q->len, "%s is mounted on %s", q->name, mi->mnt);
+		q->n++;
 	}
-	*o = '\0';
+	return 0;
 }
 
 static int block_mounts(const char *name, dev_t dev, char *buf, size_t len)
 {
-	char line[4096], devpath[PATH_MAX];
-	int n = 0;
-	FILE *f = fopen("/proc/self/mountinfo", "re");
+	struct mount_query q = { .name = name, .dev = dev, .buf = buf, .len = len };
 
-	if (!f)
-		return 0;
-	snprintf(devpath, sizeof(devpath), "/dev/%s", name);
-	while (fgets(line, sizeof(line), f)) {
-		char mnt[2048], src[2048];
-		unsigned int maj, min;
-		char *sep;
-
-		if (sscanf(line, "%*u %*u %u:%u %*s %2047s", &maj, &min, mnt) != 3)
-			continue;
-		sep = strstr(line, " - ");
-		src[0] = '\0';
-		if (sep)
-			sscanf(sep + 3, "%*s %2047s", src);
-		unescape(mnt);
-		unescape(src);
-		if (makedev(maj, min) == dev || !strcmp(src, devpath)) {
-			add(buf, len, "%s is mounted on %s", name, mnt);
-			n++;
-		}
-	}
-	fclose(f);
-	return n;
+	snprintf(q.devpath, sizeof(q.devpath), "/dev/%s", name);
+	ud_mountinfo_each(mount_of, &q);
+	return q.n;
 }
 
 static int block_swap(const char *name, dev_t dev, char *buf, size_t len)
@@ -170,7 +153,7 @@ static int block_swap(const char *name, dev_t dev, char *buf, size_t len)
 
 		if (sscanf(line, "%2047s", file) != 1 || file[0] != '/')
 			continue;
-		unescape(file);
+		ud_unescape_octal(file);
 		if (!stat(file, &st) && S_ISBLK(st.st_mode) && st.st_rdev == dev) {
 			add(buf, len, "%s is in use as swap", name);
 			n++;

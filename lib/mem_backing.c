@@ -6,12 +6,12 @@
  * at any virtual address and moved without changing its physical page.
  *
  * Named files are flock(LOCK_SH)ed while a live process uses them; a file
- * whose LOCK_EX can be taken is stale (ud_hp_clean_stale()).
+ * whose LOCK_EX can be taken is stale (ud_hp_clean_stale(), mem_stale.c).
+ * Their directory must be hugetlbfs of the region's page size
+ * (ud_hugetlbfs_check()).
  */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <inttypes.h>
 #include <linux/falloc.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -101,11 +101,12 @@ int ud_bk_init(struct ud_backing_state *bk, const struct ud_mem_config *cfg,
 			snprintf(bk->dir, sizeof(bk->dir), "%s", cfg->hugedir);
 		else if (ud_hp_find_mount(page_size, bk->dir, sizeof(bk->dir)))
 			return -1;
-		if (ud_hp_clean_stale(bk->dir, bk->prefix, &bk->stale, NULL) < 0)
+		if (ud_hugetlbfs_check(bk->dir, page_size) ||
+		    ud_hp_clean_stale(bk->dir, bk->prefix, &bk->stale, NULL) < 0)
 			return -1;
 		if (bk->kind == UD_BACKING_FILE_PER_SEGMENT) {
-			snprintf(bk->seg_path, sizeof(bk->seg_path), "%s/%s_%d_%u_seg",
-				 bk->dir, bk->prefix, bk->pid, id);
+			ud_hp_file_path(bk->seg_path, sizeof(bk->seg_path), bk->dir,
+					bk->prefix, bk->pid, id, -1);
 			bk->fd = open_locked(bk->seg_path);
 			if (bk->fd < 0)
 				return -1;
@@ -135,8 +136,8 @@ int ud_bk_init(struct ud_backing_state *bk, const struct ud_mem_config *cfg,
 static void slot_path(const struct ud_backing_state *bk, size_t slot,
 		      char *buf, size_t len)
 {
-	snprintf(buf, len, "%s/%s_%d_%u_p%zu", bk->dir, bk->prefix,
-		 bk->pid, bk->id, slot);
+	ud_hp_file_path(buf, len, bk->dir, bk->prefix, bk->pid, bk->id,
+			(long)slot);
 }
 
 long ud_bk_get_slot(struct ud_backing_state *bk)
@@ -249,85 +250,4 @@ void ud_bk_fini(struct ud_backing_state *bk)
 	}
 	free(bk->free_slots);
 	bk->free_slots = NULL;
-}
-
-/* ---- stale files ---- */
-
-static long clean_dir(const char *dir, const char *prefix,
-		      struct ud_clean_stats *st, FILE *log)
-{
-	DIR *d = opendir(dir);
-	struct dirent *de;
-	size_t plen = strlen(prefix);
-	long removed = 0;
-
-	if (!d)
-		return ud_fail(errno, "cannot open hugetlbfs directory %s: %s",
-			       dir, strerror(errno));
-	while ((de = readdir(d))) {
-		char path[UD_HP_PATH_MAX + 300];
-		struct stat sb;
-		int fd;
-
-		if (strncmp(de->d_name, prefix, plen) || de->d_name[plen] != '_')
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
-		fd = open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
-		if (fd < 0)
-			continue;
-		if (fstat(fd, &sb) || !S_ISREG(sb.st_mode)) {
-			close(fd);
-			continue;
-		}
-		st->files_seen++;
-		if (flock(fd, LOCK_EX | LOCK_NB)) {
-			st->files_in_use++;
-			close(fd);
-			continue;
-		}
-		if (unlink(path) == 0) {
-			uint64_t bytes = (uint64_t)sb.st_blocks * 512;
-
-			st->files_removed++;
-			st->bytes_freed += bytes;
-			removed++;
-			if (log)
-				fprintf(log, "removed stale %s (%" PRIu64
-					" bytes of hugepages)\n", path, bytes);
-		}
-		close(fd); /* the pages go back to the kernel here */
-	}
-	closedir(d);
-	return removed;
-}
-
-UD_EXPORT long ud_hp_clean_stale(const char *dir, const char *prefix,
-				 struct ud_clean_stats *st, FILE *log)
-{
-	struct ud_clean_stats tmp;
-	long total = 0;
-
-	if (!st)
-		st = &tmp;
-	memset(st, 0, sizeof(*st));
-	if (!prefix)
-		prefix = UD_MEM_PREFIX_DEFAULT;
-	if (!prefix[0] || strchr(prefix, '/'))
-		return ud_fail(EINVAL, "prefix '%s' must be a non-empty name "
-			       "without '/'", prefix);
-	if (dir)
-		return clean_dir(dir, prefix, st, log);
-
-	struct ud_hp_info info;
-
-	if (ud_hp_discover(&info))
-		return -1;
-	for (int i = 0; i < info.n_mounts; i++) {
-		long r = clean_dir(info.mounts[i].path, prefix, st, log);
-
-		if (r < 0)
-			return -1;
-		total += r;
-	}
-	return total;
 }

@@ -10,6 +10,7 @@
 
 #include "internal.h"
 #include "mem_internal.h"
+#include "mountinfo.h"
 
 #define HP_SYS "/sys/kernel/mm/hugepages"
 #define NODE_SYS "/sys/devices/system/node"
@@ -64,67 +65,23 @@ static size_t parse_size(const char *s)
 	}
 }
 
-/* Unescape the octal escapes mountinfo uses for spaces etc. */
-static void unescape(char *s)
+/* A hugetlbfs entry of mountinfo goes into info->mounts. */
+static int add_mount(const struct ud_mountinfo *mi, void *arg)
 {
-	char *d = s;
+	struct ud_hp_info *info = arg;
+	struct ud_hp_mount *hm;
+	char opts[256], *o, *save = NULL;
 
-	while (*s) {
-		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '7' && s[2] && s[3]) {
-			*d++ = (char)(((s[1] - '0') << 6) | ((s[2] - '0') << 3) |
-				      (s[3] - '0'));
-			s += 4;
-		} else {
-			*d++ = *s++;
-		}
-	}
-	*d = '\0';
-}
-
-static void read_mounts(struct ud_hp_info *info)
-{
-	FILE *f = fopen("/proc/self/mountinfo", "re");
-	char *line = NULL;
-	size_t cap = 0;
-
-	if (!f)
-		return;
-	while (getline(&line, &cap, f) > 0 && info->n_mounts < UD_HP_MAX_MOUNTS) {
-		/* id parent maj:min root mountpoint opts [optional...] - fstype src superopts */
-		char *sep = strstr(line, " - ");
-		char *save = NULL, *tok, *mnt = NULL, *fstype, *superopts;
-		int i = 0;
-
-		if (!sep)
-			continue;
-		*sep = '\0';
-		for (tok = strtok_r(line, " ", &save); tok;
-		     tok = strtok_r(NULL, " ", &save), i++) {
-			if (i == 4)
-				mnt = tok;
-		}
-		fstype = strtok_r(sep + 3, " ", &save);
-		strtok_r(NULL, " ", &save); /* source */
-		superopts = strtok_r(NULL, " \n", &save);
-		if (!mnt || !fstype || strcmp(fstype, "hugetlbfs"))
-			continue;
-		struct ud_hp_mount *hm = &info->mounts[info->n_mounts];
-		unescape(mnt);
-		snprintf(hm->path, sizeof(hm->path), "%s", mnt);
-		hm->page_size = info->default_page_size;
-		if (superopts) {
-			char *o, *s2 = NULL;
-
-			for (o = strtok_r(superopts, ",", &s2); o;
-			     o = strtok_r(NULL, ",", &s2)) {
-				if (!strncmp(o, "pagesize=", 9))
-					hm->page_size = parse_size(o + 9);
-			}
-		}
-		info->n_mounts++;
-	}
-	free(line);
-	fclose(f);
+	if (strcmp(mi->fstype, "hugetlbfs"))
+		return 0;
+	hm = &info->mounts[info->n_mounts++];
+	snprintf(hm->path, sizeof(hm->path), "%s", mi->mnt);
+	hm->page_size = info->default_page_size;
+	snprintf(opts, sizeof(opts), "%s", mi->superopts);
+	for (o = strtok_r(opts, ",", &save); o; o = strtok_r(NULL, ",", &save))
+		if (!strncmp(o, "pagesize=", 9))
+			hm->page_size = parse_size(o + 9);
+	return info->n_mounts == UD_HP_MAX_MOUNTS;
 }
 
 static int cmp_size(const void *a, const void *b)
@@ -217,7 +174,7 @@ UD_EXPORT int ud_hp_discover(struct ud_hp_info *info)
 		return ud_fail(ENOENT, HP_SYS " lists no hugepage sizes; this "
 			       "kernel offers no hugepages");
 	qsort(info->sizes, info->n_sizes, sizeof(info->sizes[0]), cmp_size);
-	read_mounts(info);
+	ud_mountinfo_each(add_mount, info);
 	return 0;
 }
 

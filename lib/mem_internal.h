@@ -29,6 +29,26 @@ int ud_hp_find_mount(size_t page_size, char *buf, size_t len);
 /* Read one unsigned number from a file; -1 with errno on failure. */
 int ud_read_ulong(const char *path, unsigned long *v);
 
+/* ---- hugetlbfs.c ---- */
+/*
+ * Is the directory @path (open as @fd) hugetlbfs with @page_size pages
+ * (0: any size)?  0, or -1 with ENOTDIR and a message naming what it is and
+ * a hugetlbfs mount or mount command that fixes it.
+ */
+int ud_hugetlbfs_check_fd(int fd, const char *path, size_t page_size);
+/* As ud_hugetlbfs_check_fd(), opening @path; its open errors too. */
+int ud_hugetlbfs_check(const char *path, size_t page_size);
+/* hugetlbfs's pagesize= option for @page_size ("2M", "1G") into buf. */
+void ud_hp_size_opt(char *buf, size_t len, size_t page_size);
+
+/* ---- mem_stale.c: the names of the library's hugetlbfs files ---- */
+/* Path of a file backing's file in @dir: slot >= 0 for file per page
+ * ("<prefix>_<pid>_<id>_p<slot>"), -1 for a segment ("..._seg"). */
+void ud_hp_file_path(char *buf, size_t len, const char *dir,
+		     const char *prefix, int pid, unsigned int id, long slot);
+/* Whether @name is one that ud_hp_file_path() makes for @prefix. */
+bool ud_hp_file_name_ours(const char *name, const char *prefix);
+
 /* ---- mem_backing.c ---- */
 struct ud_backing_state {
 	enum ud_backing kind;

@@ -272,7 +272,9 @@ enum ud_mem_mode {
  * @backing: enum ud_backing.
  * @mode: enum ud_mem_mode.
  * @hugedir: hugetlbfs directory for the file backings; NULL = the first
- *           mount of @page_size.
+ *           mount of @page_size.  It must be hugetlbfs with @page_size
+ *           pages (checked with statfs() before anything is created or
+ *           removed there): an ordinary directory is refused (ENOTDIR).
  * @prefix: file name prefix for the file backings; NULL = "uiodma".
  * @numa_node: node for the pages (prealloc, and zones that name no node);
  *             used only with UD_MEM_NUMA in @flags, so a zeroed config
@@ -317,7 +319,9 @@ struct ud_mem;
  * files of dead processes in @cfg->hugedir (with the same prefix); what that
  * freed is in struct ud_mem_stats.
  *
- * Return: the region, or NULL with errno set.
+ * Return: the region, or NULL with errno set (ENOTDIR: the file backings'
+ * directory is not hugetlbfs with the region's page size; the message
+ * names what it is and a hugetlbfs mount or the mount command to use).
  */
 struct ud_mem *ud_mem_open(const struct ud_mem_config *cfg);
 
@@ -593,10 +597,14 @@ struct ud_clean_stats {
  * @st: if not NULL, receives counts (zeroed first).
  * @log: if not NULL, one line per removed file is written here.
  *
- * A file whose flock(LOCK_EX|LOCK_NB) can be taken has no live owner (live
- * regions hold LOCK_SH) and is removed.  Needs write access to @dir.
+ * Only regular files on hugetlbfs named as the library names them
+ * ("<prefix>_<pid>_<n>_p<slot>", "<prefix>_<pid>_<n>_seg") are looked at;
+ * anything else in @dir is left alone.  Such a file whose
+ * flock(LOCK_EX|LOCK_NB) can be taken has no live owner (live regions hold
+ * LOCK_SH) and is removed.  Needs write access to @dir.
  *
- * Return: number of files removed, or -1 with errno set.
+ * Return: number of files removed, or -1 with errno set (ENOTDIR: @dir, or
+ * a mount listed as hugetlbfs, is not hugetlbfs; nothing was removed).
  */
 long ud_hp_clean_stale(const char *dir, const char *prefix,
 		       struct ud_clean_stats *st, FILE *log);

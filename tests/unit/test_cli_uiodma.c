@@ -393,6 +393,31 @@ START_TEST(module_params)
 }
 END_TEST
 
+/* 'uiodma hugepages clean --dir' on an ordinary directory: refused, the
+ * user's files stay (issue 9, item 8). */
+START_TEST(clean_ordinary_dir)
+{
+	char dir[] = "/var/tmp/ud-cli-clean-XXXXXX";
+	char path[256];
+	struct cli c = { 0 };
+	char err[256];
+	FILE *f;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/uiodma_notes.txt", dir);
+	f = fopen(path, "w");
+	fputs("notes\n", f);
+	fclose(f);
+	ck_assert_int_eq(parse(&c, err, "hugepages", "clean", "--dir", dir, NULL), 0);
+	ck_assert_int_eq(cmd_hp_clean(&c), 1);
+	ck_assert_int_eq(errno, ENOTDIR);
+	ck_assert_int_eq(access(path, F_OK), 0);
+	free(c.addrs);
+	snprintf(path, sizeof(path), "rm -rf %s", dir);
+	ck_assert_int_eq(system(path), 0);
+}
+END_TEST
+
 static Suite *cli_suite(void)
 {
 	Suite *s = suite_create("cli");
@@ -407,6 +432,7 @@ static Suite *cli_suite(void)
 	tcase_add_test(tc, status_json);
 	tcase_add_test(tc, status_text);
 	tcase_add_test(tc, module_params);
+	tcase_add_test(tc, clean_ordinary_dir);
 	suite_add_tcase(s, tc);
 	return s;
 }
