@@ -44,15 +44,13 @@ UD_EXPORT int ud_hp_get_pages(size_t page_size, int node, unsigned long *nr)
 	return 0;
 }
 
-UD_EXPORT int ud_hp_set_pages(size_t page_size, int node, unsigned long count,
-			      unsigned long *granted)
+/* Write @count to @path (an nr_hugepages file); 0 or -1 with a message. */
+static int write_pool(const char *path, unsigned long count)
 {
-	char path[256], num[32];
+	char num[32];
 	int fd, n;
 	ssize_t w;
 
-	if (nr_path(path, sizeof(path), &page_size, node))
-		return -1;
 	fd = open(path, O_WRONLY | O_CLOEXEC);
 	if (fd < 0) {
 		int e = errno;
@@ -71,8 +69,60 @@ UD_EXPORT int ud_hp_set_pages(size_t page_size, int node, unsigned long count,
 			       strerror(e));
 	}
 	close(fd);
-	if (granted && ud_read_ulong(path, granted))
-		return ud_fail(errno, "cannot read back %s: %s", path,
-			       strerror(errno));
+	return 0;
+}
+
+static int read_pool(const char *path, unsigned long *nr)
+{
+	if (ud_read_ulong(path, nr))
+		return ud_fail(errno, "cannot read %s: %s", path, strerror(errno));
+	return 0;
+}
+
+/*
+ * The kernel grew the pool at @path to @got of the @count asked: put it
+ * back to @before and fail, naming what could have been had.
+ */
+static int undo_growth(const char *path, size_t page_size, int node,
+		       unsigned long before, unsigned long count,
+		       unsigned long got)
+{
+	char where[32] = "", boot[48];
+	unsigned long now = 0;
+
+	if (node >= 0)
+		snprintf(where, sizeof(where), " on node %d", node);
+	snprintf(boot, sizeof(boot), "%shugepages=N",
+		 page_size == ud_hp_default_size() ? "" :
+		 page_size >= ((size_t)1 << 30) ? "hugepagesz=1G " :
+		 "hugepagesz=2M ");
+	if (write_pool(path, before) || read_pool(path, &now) || now > before)
+		return ud_fail(ENOMEM, "the kernel gave only %lu of the %lu "
+			       "%zu kB hugepages asked for%s, and putting the "
+			       "pool back to %lu failed (it is at %lu): write "
+			       "%lu to %s by hand", got, count,
+			       page_size >> 10, where, before, now, before, path);
+	return ud_fail(ENOMEM, "the kernel could give only %lu of the %lu "
+		       "%zu kB hugepages asked for%s (memory too small or too "
+		       "fragmented), so the pool was put back to %lu; reserve "
+		       "%lu or fewer, free memory first, or reserve them at "
+		       "boot (%s on the kernel command line)", got, count,
+		       page_size >> 10, where, before, got, boot);
+}
+
+UD_EXPORT int ud_hp_set_pages(size_t page_size, int node, unsigned long count,
+			      unsigned long *granted)
+{
+	unsigned long before, got;
+	char path[256];
+
+	if (nr_path(path, sizeof(path), &page_size, node) ||
+	    read_pool(path, &before) || write_pool(path, count) ||
+	    read_pool(path, &got))
+		return -1;
+	if (granted)
+		*granted = got;
+	if (count > before && got < count)
+		return undo_growth(path, page_size, node, before, count, got);
 	return 0;
 }

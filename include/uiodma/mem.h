@@ -144,14 +144,17 @@ int ud_hp_get_pages(size_t page_size, int node, unsigned long *nr);
  * @page_size: bytes; 0 means the default hugepage size.
  * @node: NUMA node, or -1 to let the kernel spread them over all nodes.
  * @count: wanted pool size (nr_hugepages); lower values give pages back.
- * @granted: if not NULL, receives the pool size the kernel actually set,
- *           which can be lower than @count when memory is fragmented.
+ * @granted: if not NULL, receives the pool size the kernel set (on an
+ *           ENOMEM failure: the most it could give, before the undo).
  *
- * Needs root (writes sysfs).  Getting fewer pages than asked is not an
- * error: compare *@granted with @count.
+ * Needs root (writes sysfs).  Growing is all or nothing: when the kernel
+ * gives fewer pages than @count (memory too small or fragmented), the pool
+ * is put back to the size it had and the call fails with ENOMEM, its
+ * message naming how many pages the kernel could give.  Shrinking below
+ * the pages in use leaves those until they are freed (*@granted > @count).
  *
  * Return: 0, or -1 with errno set (EACCES/EPERM: not root; ENOENT: no such
- * size or node).
+ * size or node; ENOMEM: the kernel could not give @count pages).
  */
 int ud_hp_set_pages(size_t page_size, int node, unsigned long count,
 		    unsigned long *granted);

@@ -35,20 +35,14 @@ int cmd_hp_reserve(const struct cli *c)
 		fmt_size(sz, sizeof(sz), c->page_size);
 	else
 		snprintf(sz, sizeof(sz), "default-size");
-	if (granted < c->count) {
-		char where[32] = "";
-
-		if (c->node >= 0)
-			snprintf(where, sizeof(where), " on node %d", c->node);
-		fprintf(stderr,
-			"uiodma hugepages reserve: the kernel gave %lu of %lu %s pages%s: memory is too fragmented or too small; free memory, or reserve them at boot (hugepages=%lu on the kernel command line)\n",
-			granted, c->count, sz, where, c->count);
-		return 1;
-	}
+	/* (a failed growth was undone by the library, which says so) */
+	printf("%lu %s pages reserved", granted, sz);
 	if (c->node >= 0)
-		printf("%lu %s pages reserved on node %d\n", granted, sz, c->node);
-	else
-		printf("%lu %s pages reserved\n", granted, sz);
+		printf(" on node %d", c->node);
+	if (granted > c->count)
+		printf(" (%lu more than asked are in use; they go when freed)",
+		       granted - c->count);
+	printf("\n");
 	return 0;
 }
 
