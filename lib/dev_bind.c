@@ -14,6 +14,7 @@
 
 #include "dev_internal.h"
 #include "internal.h"
+#include "iommu.h"
 #include "sysfs_pci.h"
 
 static int valid_driver_name(const char *d)
@@ -125,6 +126,9 @@ UD_EXPORT int ud_dev_bind(const char *addr, const char *driver,
 		return -1;
 	if (prev && prev_len)
 		snprintf(prev, prev_len, "%s", cur);
+	/* every UIO driver gives the device physical addresses */
+	if (ud_dev_driver_kind(driver) != UD_DRV_NONE && ud_iommu_check_dev(a))
+		return -1;
 	if (!strcmp(cur, driver))
 		goto wait;
 	snprintf(path, sizeof(path), "/sys/bus/pci/drivers/%s", driver);

@@ -18,6 +18,7 @@
 #include "dev_internal.h"
 #include "ctl.h"
 #include "internal.h"
+#include "iommu.h"
 #include "sysfs_pci.h"
 
 /* Linux IORESOURCE_* flags as sysfs "resource" shows them. */
@@ -87,6 +88,9 @@ UD_EXPORT struct ud_dev *ud_dev_open(const char *addr)
 	if (ud_dev_info(addr, &d->info))
 		goto fail;
 	d->drv = ud_dev_driver_kind(d->info.driver);
+	/* every UIO driver gives the device physical addresses */
+	if (d->drv != UD_DRV_NONE && ud_iommu_check_dev(d->info.addr))
+		goto fail;
 	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/config", d->info.addr);
 	d->cfg_fd = open(path, O_RDWR | O_CLOEXEC);
 	if (d->cfg_fd >= 0) {

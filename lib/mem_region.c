@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "iommu.h"
 #include "mem_internal.h"
 
 #ifndef MADV_POPULATE_WRITE
@@ -541,6 +542,12 @@ UD_EXPORT struct ud_mem *ud_mem_open(const struct ud_mem_config *ucfg)
 		return ud_fail_null(EINVAL, "a legacy region needs "
 				    "ud_mem_config.prealloc: all its memory is "
 				    "mapped at open");
+	/* pagemap gives physical addresses: wrong behind a translating
+	 * IOMMU (the uio_dma pin source's module refuses that itself) */
+	if ((!cfg.pa_source ||
+	     cfg.pa_source->resolve == ud_pa_source_pagemap()->resolve) &&
+	    ud_iommu_check_machine())
+		return NULL;
 	if ((cfg.flags & UD_MEM_NUMA) && cfg.numa_node < 0)
 		return ud_fail_null(EINVAL, "UD_MEM_NUMA with node %d", cfg.numa_node);
 	va = cfg.va_size ? cfg.va_size : UD_MEM_VA_DEFAULT;

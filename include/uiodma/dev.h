@@ -211,7 +211,11 @@ int ud_dev_users(const char *addr, char *buf, size_t len);
  * @prev_len: size of @prev.
  *
  * Writes @driver to driver_override, unbinds the current driver and binds
- * @driver.  Refuses (EBUSY) a device the kernel is using (see
+ * @driver.  For a UIO driver (uio_dma, igb_uio, uio_pci_generic), which
+ * gives the device physical addresses, refuses (EOPNOTSUPP) a device whose
+ * DMA an IOMMU translates (its iommu_group/type is not "identity"), with
+ * uio_dma's advice: boot with iommu=pt (or intel_iommu=off), or use
+ * vfio-pci.  Refuses (EBUSY) a device the kernel is using (see
  * ud_dev_in_use()) unless @flags has UD_BIND_FORCE.  For a UIO driver it
  * then waits up to UD_DEV_WAIT_MS for /dev/uioN and, for uio_dma, for
  * /dev/uio_dma/<addr>.  A device already bound to @driver is left alone.
@@ -220,8 +224,8 @@ int ud_dev_users(const char *addr, char *buf, size_t len);
  * Return: 0, or -1 with errno (ENODEV: no such device; ENOENT: @driver is
  * not loaded (the message says which modprobe); EBUSY: in use, the
  * message names the user; EACCES: not root; ETIMEDOUT: the nodes did not
- * appear; other errors from the kernel's probe, e.g. EOPNOTSUPP when
- * uio_dma refuses a device behind a translating IOMMU).
+ * appear; EOPNOTSUPP: an IOMMU translates the device's DMA; other errors
+ * from the kernel's probe).
  */
 int ud_dev_bind(const char *addr, const char *driver, unsigned int flags,
 		char *prev, size_t prev_len);
@@ -317,8 +321,12 @@ struct ud_dev;
  * bus mastering on, and closing the handle (or the process dying) turns
  * it off again, so the device stops DMA.
  *
+ * Over any UIO driver, a device whose DMA an IOMMU translates is refused
+ * (EOPNOTSUPP), as in ud_dev_bind().
+ *
  * Return: a handle, or NULL with errno (ENODEV: no such device; EPERM:
- * uio_dma needs CAP_SYS_RAWIO; EPROTO: module ABI mismatch).
+ * uio_dma needs CAP_SYS_RAWIO; EOPNOTSUPP: an IOMMU translates its DMA;
+ * EPROTO: module ABI mismatch).
  */
 struct ud_dev *ud_dev_open(const char *addr);
 

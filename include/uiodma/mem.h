@@ -322,9 +322,17 @@ struct ud_mem;
  * files of dead processes in @cfg->hugedir (with the same prefix); what that
  * freed is in struct ud_mem_stats.
  *
+ * With the pagemap source (physical addresses) a machine whose IOMMU
+ * translates DMA by default (its IOMMU groups have type DMA or DMA-FQ,
+ * none identity) is refused: a device given these addresses would fault.
+ * A source passed in @cfg->pa_source is trusted to give addresses the
+ * device can use.
+ *
  * Return: the region, or NULL with errno set (ENOTDIR: the file backings'
  * directory is not hugetlbfs with the region's page size; the message
- * names what it is and a hugetlbfs mount or the mount command to use).
+ * names what it is and a hugetlbfs mount or the mount command to use;
+ * EOPNOTSUPP: the IOMMU translates DMA: boot with iommu=pt (or
+ * intel_iommu=off), or use vfio-pci).
  */
 struct ud_mem *ud_mem_open(const struct ud_mem_config *cfg);
 

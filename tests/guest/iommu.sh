@@ -22,3 +22,35 @@ else
 	expect iommu-device-left-unbound none "$(driver_of "$edu")"
 fi
 rmmod uio_dma
+
+# The library refuses physical-address DMA behind a translating IOMMU for
+# every driver it drives, as uio_dma does, and with its advice: 'uiodma
+# bind' over uio_pci_generic and igb_uio, ud_dev_open() of a device bound
+# behind the tool's back, ud_mem_open() with the pagemap source.  In
+# passthrough all of them work.
+modprobe uio_pci_generic
+modprobe igb_uio 2>/dev/null || insmod "$(modinfo -n igb_uio 2>/dev/null)" 2>/dev/null
+if grep -q 'iommu=pt' /proc/cmdline; then
+	for drv in uio_pci_generic igb_uio; do
+		check iommu-pt-lib-bind-$drv uiodma bind --driver $drv "$edu"
+		check iommu-pt-lib-open-$drv devtest cfg "$edu"
+		unbind "$edu"
+	done
+	check iommu-pt-lib-mem-open memopen
+else
+	for drv in uio_pci_generic igb_uio; do
+		expect_fail iommu-lib-bind-$drv-refused 1 "translates this device's DMA.*iommu=pt.*vfio-pci" \
+			uiodma bind --driver $drv "$edu"
+		expect iommu-lib-bind-$drv-left-unbound none "$(driver_of "$edu")"
+		# bound behind the library's back: opening it is refused too
+		if bind $drv "$edu" 2>/dev/null; then
+			expect_fail iommu-lib-open-$drv-refused 1 "translates this device's DMA.*iommu=pt" \
+				devtest cfg "$edu"
+			unbind "$edu"
+		else
+			fail iommu-lib-open-$drv-refused "cannot bind $edu to $drv by hand"
+		fi
+	done
+	expect_fail iommu-lib-mem-open-refused 1 "IOMMU translates DMA by default.*iommu=pt.*EOPNOTSUPP" memopen
+fi
+rmmod igb_uio uio_pci_generic 2>/dev/null
