@@ -4,8 +4,10 @@
  *
  * UIO has no ioctl, so each bound device gets a misc device beside
  * /dev/uioN.  Through it a process binds an eventfd to every interrupt
- * vector (VFIO-style), masks and unmasks vectors, and pins memory for DMA
- * (pin.c).  Whatever a control file set up is dropped when it is closed.
+ * vector (VFIO-style), masks and unmasks vectors, turns bus mastering on
+ * and off, maps BARs (bars.c) and pins memory for DMA (pin.c).  A vector's
+ * eventfd belongs to the control file that set it, and is dropped when that
+ * file is closed; pins may outlive their file (pin.c).
  *
  * Lifetime: an open control file holds a reference on the uio_dma_dev, so
  * the structure outlives an unbind; after unbind every ioctl fails with
@@ -59,9 +61,6 @@ static int uio_dma_ctl_open(struct inode *inode, struct file *file)
 	if (!cf)
 		return -ENOMEM;
 	cf->ud = ud;
-	cf->file = file;
-	mutex_init(&cf->pin_lock);
-	INIT_LIST_HEAD(&cf->pins);
 	/* misc_open() holds misc_mtx: remove cannot have freed @ud yet. */
 	kref_get(&ud->ref);
 	mutex_lock(&ud->lock);
@@ -84,7 +83,7 @@ static int uio_dma_ctl_release(struct inode *inode, struct file *file)
 			uio_dma_set_trigger(&ud->vecs[i], NULL, NULL);
 	mutex_unlock(&ud->lock);
 
-	uio_dma_unpin_all(cf);
+	uio_dma_pins_file_closed(cf);
 	kfree(cf);
 	uio_dma_put(ud);
 	return 0;
@@ -98,7 +97,46 @@ static __poll_t uio_dma_ctl_poll(struct file *file, poll_table *wait)
 	return READ_ONCE(cf->ud->removing) ? EPOLLHUP | EPOLLERR : 0;
 }
 
-static long uio_dma_ctl_irq_ioctl(struct uio_dma_ctl_file *cf,
+/* Another control file's eventfd is not ours to replace or mask. */
+static bool uio_dma_vec_foreign(struct uio_dma_vec *vec,
+				struct uio_dma_ctl_file *cf)
+{
+	return vec->trigger_owner && vec->trigger_owner != cf;
+}
+
+/* The command register, not pdev->is_busmaster: userspace may write it. */
+static bool uio_dma_bus_master_on(struct uio_dma_dev *ud)
+{
+	u16 cmd = 0;
+
+	pci_read_config_word(ud->pdev, PCI_COMMAND, &cmd);
+	return cmd & PCI_COMMAND_MASTER;
+}
+
+static void uio_dma_fill_info(struct uio_dma_dev *ud,
+			      struct uio_dma_dev_info *info)
+{
+	lockdep_assert_held(&ud->lock);
+	memset(info, 0, sizeof(*info));
+	info->abi_version = UIO_DMA_ABI_VERSION;
+	info->intr_mode = abi_modes[ud->mode];
+	info->num_vectors = ud->nvec;
+	info->uio_minor = ud->info.uio_dev->minor;
+	if (ud->resettable)
+		info->flags |= UIO_DMA_INFO_RESETTABLE;
+	if (ud->held)
+		info->flags |= UIO_DMA_INFO_HELD;
+	if (uio_dma_bus_master_on(ud))
+		info->flags |= UIO_DMA_INFO_BUS_MASTER;
+	if (ud->not_reset)
+		info->flags |= UIO_DMA_INFO_NOT_RESET;
+}
+
+/*
+ * The ioctls that act on the device under ud->lock.  User memory is read
+ * before the lock is taken and written after it is dropped.
+ */
+static long uio_dma_ctl_dev_ioctl(struct uio_dma_ctl_file *cf,
 				  unsigned int cmd, void __user *argp)
 {
 	struct uio_dma_dev *ud = cf->ud;
@@ -106,6 +144,7 @@ static long uio_dma_ctl_irq_ioctl(struct uio_dma_ctl_file *cf,
 	struct uio_dma_irq_mask mask;
 	struct uio_dma_dev_info info;
 	struct eventfd_ctx *ctx = NULL;
+	u32 on = 0;
 	long ret = 0;
 
 	switch (cmd) {
@@ -122,6 +161,12 @@ static long uio_dma_ctl_irq_ioctl(struct uio_dma_ctl_file *cf,
 		if (copy_from_user(&mask, argp, sizeof(mask)))
 			return -EFAULT;
 		break;
+	case UIO_DMA_IOC_BUS_MASTER:
+		if (get_user(on, (u32 __user *)argp))
+			return -EFAULT;
+		if (on > 1)
+			return -EINVAL;
+		break;
 	}
 
 	mutex_lock(&ud->lock);
@@ -131,30 +176,41 @@ static long uio_dma_ctl_irq_ioctl(struct uio_dma_ctl_file *cf,
 	}
 	switch (cmd) {
 	case UIO_DMA_IOC_INFO:
-		memset(&info, 0, sizeof(info));
-		info.abi_version = UIO_DMA_ABI_VERSION;
-		info.intr_mode = abi_modes[ud->mode];
-		info.num_vectors = ud->nvec;
-		info.uio_minor = ud->info.uio_dev->minor;
-		if (copy_to_user(argp, &info, sizeof(info)))
-			ret = -EFAULT;
+		uio_dma_fill_info(ud, &info);
 		break;
 	case UIO_DMA_IOC_SET_EVENTFD:
 		if (efd.vector >= ud->nvec) {
 			ret = -EINVAL;
 			break;
 		}
+		if (uio_dma_vec_foreign(&ud->vecs[efd.vector], cf)) {
+			ret = -EBUSY;
+			break;
+		}
 		uio_dma_set_trigger(&ud->vecs[efd.vector], ctx, cf);
 		ctx = NULL;
 		break;
 	case UIO_DMA_IOC_MASK:
-		ret = uio_dma_irq_set_masked(ud, mask.vector, !!mask.masked);
+		if (mask.vector < ud->nvec &&
+		    uio_dma_vec_foreign(&ud->vecs[mask.vector], cf))
+			ret = -EBUSY;
+		else if (!mask.masked && !ud->held)
+			ret = -EPERM;	/* the last close masked it */
+		else
+			ret = uio_dma_irq_set_masked(ud, mask.vector,
+						     !!mask.masked);
+		break;
+	case UIO_DMA_IOC_BUS_MASTER:
+		ret = uio_dma_set_bus_master(ud, on);
 		break;
 	}
 out:
 	mutex_unlock(&ud->lock);
 	if (ctx)
 		eventfd_ctx_put(ctx);
+	if (!ret && cmd == UIO_DMA_IOC_INFO &&
+	    copy_to_user(argp, &info, sizeof(info)))
+		ret = -EFAULT;
 	return ret;
 }
 
@@ -170,10 +226,9 @@ static long uio_dma_ctl_ioctl(struct file *file, unsigned int cmd,
 	case UIO_DMA_IOC_INFO:
 	case UIO_DMA_IOC_SET_EVENTFD:
 	case UIO_DMA_IOC_MASK:
-		return uio_dma_ctl_irq_ioctl(cf, cmd, argp);
+	case UIO_DMA_IOC_BUS_MASTER:
+		return uio_dma_ctl_dev_ioctl(cf, cmd, argp);
 	case UIO_DMA_IOC_PIN:
-		if (READ_ONCE(cf->ud->removing))
-			return -ENODEV;
 		return uio_dma_pin(cf, argp);
 	case UIO_DMA_IOC_UNPIN:
 		return uio_dma_unpin(cf, argp);
@@ -190,45 +245,13 @@ static long uio_dma_ctl_ioctl(struct file *file, unsigned int cmd,
 static int uio_dma_ctl_mmap(struct file *file, struct vm_area_struct *vma)
 {
 	struct uio_dma_ctl_file *cf = file->private_data;
-	struct pci_dev *pdev = cf->ud->pdev;
 	u64 off = (u64)vma->vm_pgoff << PAGE_SHIFT;
-	u64 in_bar = off & (UIO_DMA_MMAP_WC - 1);
-	unsigned long size = vma->vm_end - vma->vm_start;
-	unsigned int bar = off >> UIO_DMA_MMAP_BAR_SHIFT;
-	bool wc = off & UIO_DMA_MMAP_WC;
-	resource_size_t start, len;
-	unsigned long flags;
-	int ret = -EINVAL;
 
-	mutex_lock(&cf->ud->lock);
-	if (cf->ud->removing) {
-		ret = -ENODEV;
-		goto out;
-	}
-	if (bar >= PCI_STD_NUM_BARS)
-		goto out;
-	flags = pci_resource_flags(pdev, bar);
-	start = pci_resource_start(pdev, bar);
-	len = pci_resource_len(pdev, bar);
-	if (!(flags & IORESOURCE_MEM) || !len || (start & ~PAGE_MASK) ||
-	    in_bar + size > PAGE_ALIGN(len) || in_bar + size < in_bar)
-		goto out;
-	if (wc && !(flags & IORESOURCE_PREFETCH))
-		goto out;
-
-	vma->vm_page_prot = wc ? pgprot_writecombine(vma->vm_page_prot) :
-				 pgprot_noncached(vma->vm_page_prot);
-#ifdef UIO_DMA_HAVE_VM_FLAGS_SET
-	vm_flags_set(vma, VM_IO | VM_DONTEXPAND | VM_DONTDUMP);
-#else
-	vma->vm_flags |= VM_IO | VM_DONTEXPAND | VM_DONTDUMP;
-#endif
-	ret = io_remap_pfn_range(vma, vma->vm_start,
-				 (start + in_bar) >> PAGE_SHIFT, size,
-				 vma->vm_page_prot);
-out:
-	mutex_unlock(&cf->ud->lock);
-	return ret;
+	if (vma->vm_pgoff > (U64_MAX >> PAGE_SHIFT))
+		return -EINVAL;
+	return uio_dma_bar_mmap(cf->ud, vma, off >> UIO_DMA_MMAP_BAR_SHIFT,
+				off & (UIO_DMA_MMAP_WC - 1),
+				off & UIO_DMA_MMAP_WC);
 }
 
 static const struct file_operations uio_dma_ctl_fops = {
@@ -259,19 +282,14 @@ int uio_dma_ctl_register(struct uio_dma_dev *ud)
 
 /*
  * Unbind: wake every waiter (each eventfd is signalled once, then dropped;
- * control fds report POLLHUP) and revoke BAR mappings made through control
- * files, so a later access faults (SIGBUS) instead of reaching a device
- * that belongs to someone else now.  Called with ud->lock held and
- * ud->removing set, before the vectors are freed.
+ * control fds report POLLHUP).  Called with ud->lock held and ud->removing
+ * set, before the vectors are freed.
  */
 void uio_dma_ctl_detach(struct uio_dma_dev *ud)
 {
-	struct uio_dma_ctl_file *cf;
 	unsigned int i;
 
 	lockdep_assert_held(&ud->lock);
-	list_for_each_entry(cf, &ud->ctl_files, node)
-		unmap_mapping_range(cf->file->f_mapping, 0, 0, 1);
 	for (i = 0; i < ud->nvec; i++) {
 		struct eventfd_ctx *ctx = ud->vecs[i].trigger;
 

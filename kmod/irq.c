@@ -45,7 +45,8 @@ static void uio_dma_vec_notify(struct uio_dma_vec *vec)
 {
 	struct eventfd_ctx *trigger = READ_ONCE(vec->trigger);
 
-	if (vec->index == 0)
+	/* The UIO device may not exist yet while probe runs. */
+	if (vec->index == 0 && smp_load_acquire(&vec->ud->uio_ready))
 		uio_event_notify(&vec->ud->info);
 	if (trigger)
 		uio_dma_eventfd_signal(trigger);

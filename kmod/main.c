@@ -68,38 +68,100 @@ static const struct kernel_param_ops max_vectors_ops = {
 module_param_cb(max_vectors, &max_vectors_ops, &uio_dma_max_vectors, 0644);
 MODULE_PARM_DESC(max_vectors, "Most MSI-X vectors per device (default 64)");
 
+/*
+ * Bus mastering lets the device DMA.  Called with ud->lock held; on only
+ * while the device is held.
+ */
+int uio_dma_set_bus_master(struct uio_dma_dev *ud, bool on)
+{
+	lockdep_assert_held(&ud->lock);
+	if (ud->removing)
+		return -ENODEV;
+	if (on && !ud->held)
+		return -EPERM;
+	if (on) {
+		pci_set_master(ud->pdev);
+		ud->not_reset = false;
+	} else {
+		pci_clear_master(ud->pdev);
+	}
+	return 0;
+}
+
+/*
+ * One holder at a time, as with a VFIO device: whoever has /dev/uioN open
+ * owns the device's DMA.  A second open would share bus mastering with a
+ * process that does not know about it, so it fails; the holder may still
+ * pass its fd on.
+ */
 static int uio_dma_open(struct uio_info *info, struct inode *inode)
 {
 	struct uio_dma_dev *ud = info->priv;
+	int ret = 0;
 
 	/* A device that DMAs to physical addresses can write any memory. */
 	if (!capable(CAP_SYS_RAWIO))
 		return -EPERM;
 
 	mutex_lock(&ud->lock);
-	if (ud->open_count++ == 0) {
-		pci_set_master(ud->pdev);
+	if (ud->removing) {
+		ret = -ENODEV;
+	} else if (ud->held) {
+		ret = -EBUSY;
+	} else {
+		ud->held = true;
+		/*
+		 * A device that was reset since its last holder has nothing
+		 * running; one that was not may resume a dead process's DMA
+		 * the moment bus mastering is on, so its new holder decides.
+		 */
+		if (!ud->not_reset)
+			pci_set_master(ud->pdev);
 		uio_dma_irq_start(ud);
 	}
 	mutex_unlock(&ud->lock);
-	return 0;
+	return ret;
 }
 
-/* Stop the device: no interrupts, no DMA.  Called with ud->lock held. */
-static void uio_dma_quiesce(struct uio_dma_dev *ud)
+/*
+ * Stop the device: no interrupts, no DMA, and (where the kernel can) a
+ * function reset so that nothing the last holder started survives into the
+ * next one.  Called with ud->lock held.  @dev_locked: the caller holds the
+ * device lock (remove), else it is only tried.
+ */
+static void uio_dma_quiesce(struct uio_dma_dev *ud, bool dev_locked)
 {
+	struct pci_dev *pdev = ud->pdev;
+	int ret = -ENOTTY;
+
+	lockdep_assert_held(&ud->lock);
 	uio_dma_irq_stop(ud);
-	pci_clear_master(ud->pdev);
+	pci_clear_master(pdev);
+	ud->held = false;
+	if (ud->resettable) {
+		/* Both save config space, reset, and restore it (bus master off). */
+		ret = dev_locked ? pci_reset_function_locked(pdev) :
+				   pci_try_reset_function(pdev);
+		if (ret)
+			pci_warn(pdev, "reset after release failed (%d): bus mastering stays off until the next holder turns it on\n",
+				 ret);
+	}
+	ud->not_reset = ret != 0;
 }
 
 static int uio_dma_release(struct uio_info *info, struct inode *inode)
 {
 	struct uio_dma_dev *ud = info->priv;
+	LIST_HEAD(unpin);
 
 	mutex_lock(&ud->lock);
-	if (--ud->open_count == 0)
-		uio_dma_quiesce(ud);
+	if (ud->held && !ud->removing) {
+		uio_dma_quiesce(ud, false);
+		/* Nothing can DMA now: pins whose file is gone may go. */
+		uio_dma_pins_take(ud, &unpin, false);
+	}
 	mutex_unlock(&ud->lock);
+	uio_dma_pins_free(&unpin);
 	return 0;
 }
 
@@ -132,9 +194,21 @@ static ssize_t intr_vectors_show(struct device *dev,
 }
 static DEVICE_ATTR_RO(intr_vectors);
 
+static ssize_t reset_show(struct device *dev, struct device_attribute *attr,
+			  char *buf)
+{
+	struct uio_dma_dev *ud = dev_get_drvdata(dev);
+
+	if (ud->resettable)
+		return sysfs_emit(buf, "yes\n");
+	return sysfs_emit(buf, "no: the holder turns bus mastering on (UIO_DMA_IOC_BUS_MASTER) once it has stopped the device\n");
+}
+static DEVICE_ATTR_RO(reset);
+
 static struct attribute *uio_dma_attrs[] = {
 	&dev_attr_intr_mode.attr,
 	&dev_attr_intr_vectors.attr,
+	&dev_attr_reset.attr,
 	NULL,
 };
 
@@ -147,6 +221,8 @@ static const struct attribute_group *uio_dma_groups[] = {
 	&uio_dma_group,
 	NULL,
 };
+
+static void uio_dma_remove_binding(struct uio_dma_dev *ud);
 
 static int uio_dma_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 {
@@ -164,11 +240,13 @@ static int uio_dma_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	ud = kzalloc(sizeof(*ud), GFP_KERNEL);
 	if (!ud)
 		return -ENOMEM;
-	ud->pdev = pdev;
+	ud->pdev = pci_dev_get(pdev);
 	kref_init(&ud->ref);
 	mutex_init(&ud->lock);
 	init_waitqueue_head(&ud->ctl_wait);
 	INIT_LIST_HEAD(&ud->ctl_files);
+	INIT_LIST_HEAD(&ud->pins);
+	INIT_LIST_HEAD(&ud->mapped_inodes);
 
 	ret = pci_enable_device(pdev);
 	if (ret) {
@@ -177,6 +255,11 @@ static int uio_dma_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	}
 	/* A previous driver may have left bus mastering on. */
 	pci_clear_master(pdev);
+	/* pci_reset_supported() is private to drivers/pci. */
+	ud->resettable = pdev->reset_methods[0] != 0;
+	ud->not_reset = !ud->resettable;
+	if (!ud->resettable)
+		pci_info(pdev, "cannot be reset (no FLR, PM or bus reset): each holder turns bus mastering on itself once it has stopped the device\n");
 
 	ret = pci_request_regions(pdev, UIO_DMA_NAME);
 	if (ret) {
@@ -188,7 +271,7 @@ static int uio_dma_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	uio_dma_setup_bars(ud);
 	ret = uio_dma_irq_alloc(ud);
 	if (ret)
-		goto err_regions;
+		goto err_bars;
 
 	ud->info.name = UIO_DMA_NAME;
 	ud->info.version = UIO_DMA_VERSION;
@@ -197,22 +280,27 @@ static int uio_dma_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	ud->info.open = uio_dma_open;
 	ud->info.release = uio_dma_release;
 	ud->info.irqcontrol = uio_dma_irqcontrol;
+	ud->info.mmap = uio_dma_uio_mmap;
 	pci_set_drvdata(pdev, ud);
 
-	ret = uio_register_device(&pdev->dev, &ud->info);
-	if (ret) {
-		pci_err(pdev, "cannot register UIO device (%d)\n", ret);
-		goto err_irq;
-	}
-
-	/* Handlers go in once the UIO device they notify exists. */
+	/*
+	 * Handlers go in before /dev/uioN appears, so its first opener finds
+	 * every vector; until the UIO device exists they notify only eventfds
+	 * (none can fire anyway: INTx is disabled, MSI needs bus mastering).
+	 */
 	mutex_lock(&ud->lock);
 	ret = uio_dma_irq_request(ud);
 	mutex_unlock(&ud->lock);
 	if (ret) {
 		pci_err(pdev, "cannot request interrupts (%d)\n", ret);
-		goto err_unregister;
+		goto err_irq;
 	}
+	ret = uio_register_device(&pdev->dev, &ud->info);
+	if (ret) {
+		pci_err(pdev, "cannot register UIO device (%d)\n", ret);
+		goto err_irq;
+	}
+	smp_store_release(&ud->uio_ready, true);
 	ret = uio_dma_ctl_register(ud);
 	if (ret) {
 		pci_err(pdev, "cannot create control device /dev/%s (%d)\n",
@@ -220,31 +308,36 @@ static int uio_dma_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		goto err_unregister;
 	}
 
-	pci_info(pdev, "bound: interrupts %s, %u vector(s); the process holding this device can DMA to any physical memory\n",
-		 uio_dma_intr_mode_name(ud->mode), ud->nvec);
+	pci_info(pdev, "bound: interrupts %s, %u vector(s), %s; the process holding this device can DMA to any physical memory\n",
+		 uio_dma_intr_mode_name(ud->mode), ud->nvec,
+		 ud->resettable ? "reset at each release" : "cannot be reset");
 	return 0;
 
 err_unregister:
+	uio_dma_remove_binding(ud);
+	uio_unregister_device(&ud->info);
+	goto err_bars;
+err_irq:
 	mutex_lock(&ud->lock);
 	uio_dma_irq_free(ud);
 	mutex_unlock(&ud->lock);
-	uio_unregister_device(&ud->info);
-	goto err_regions;
-err_irq:
-	uio_dma_irq_free(ud);
-err_regions:
+err_bars:
+	uio_dma_teardown_bars(ud);
 	pci_release_regions(pdev);
 err_disable:
 	pci_disable_device(pdev);
 err_free:
 	pci_set_drvdata(pdev, NULL);
-	kfree(ud);
+	uio_dma_put(ud);
 	return ret;
 }
 
 static void uio_dma_free(struct kref *ref)
 {
-	kfree(container_of(ref, struct uio_dma_dev, ref));
+	struct uio_dma_dev *ud = container_of(ref, struct uio_dma_dev, ref);
+
+	pci_dev_put(ud->pdev);
+	kfree(ud);
 }
 
 void uio_dma_put(struct uio_dma_dev *ud)
@@ -252,29 +345,43 @@ void uio_dma_put(struct uio_dma_dev *ud)
 	kref_put(&ud->ref, uio_dma_free);
 }
 
+/*
+ * Cut every path from userspace to the device, in this order: mappings
+ * (an access now gets SIGBUS), DMA and interrupts (quiesce and reset if it
+ * was held), eventfds (signalled once so waiters wake), vectors; then the
+ * pins, which nothing can DMA into any more.  Open control files keep @ud
+ * alive, but every ioctl now fails with ENODEV.  Called with the device
+ * lock held (probe's error path or remove).
+ */
+static void uio_dma_remove_binding(struct uio_dma_dev *ud)
+{
+	LIST_HEAD(unpin);
+
+	mutex_lock(&ud->lock);
+	ud->removing = true;
+	uio_dma_revoke_mappings(ud);
+	if (ud->held)
+		uio_dma_quiesce(ud, true);
+	pci_clear_master(ud->pdev);
+	uio_dma_ctl_detach(ud);
+	uio_dma_irq_free(ud);
+	uio_dma_pins_take(ud, &unpin, true);
+	mutex_unlock(&ud->lock);
+	uio_dma_pins_free(&unpin);
+}
+
 static void uio_dma_remove(struct pci_dev *pdev)
 {
 	struct uio_dma_dev *ud = pci_get_drvdata(pdev);
 
 	/*
-	 * Handlers go first: they notify the UIO device, which may be freed
-	 * once unregistered.  After uio_unregister_device() the UIO core
-	 * makes read/poll/write fail and calls none of our callbacks, so a
-	 * process still holding the device is stopped here.  Waiters on
-	 * eventfds and control fds are woken; open control files keep @ud
-	 * alive but every ioctl now fails with ENODEV.
+	 * After uio_unregister_device() the UIO core makes read/poll/write
+	 * fail and calls none of our callbacks; the handlers are gone by then.
 	 */
-	mutex_lock(&ud->lock);
-	WRITE_ONCE(ud->removing, true);
-	if (ud->open_count)
-		uio_dma_quiesce(ud);
-	uio_dma_ctl_detach(ud);
-	uio_dma_irq_free(ud);
-	mutex_unlock(&ud->lock);
-
+	uio_dma_remove_binding(ud);
 	uio_dma_ctl_unregister(ud);
 	uio_unregister_device(&ud->info);
-	pci_clear_master(pdev);
+	uio_dma_teardown_bars(ud);
 	pci_release_regions(pdev);
 	pci_disable_device(pdev);
 	pci_set_drvdata(pdev, NULL);

@@ -6,10 +6,41 @@
  * /dev/uio_dma/<PCI address> (e.g. /dev/uio_dma/0000:03:00.0).  Its ioctls
  * bind an eventfd to each interrupt vector (VFIO-style), mask and unmask
  * vectors, and pin user memory for DMA, returning physical addresses.
- * Everything a control file set up (eventfds, pins) is dropped when it is
- * closed, and eventfds are also dropped when the device is unbound.  After
+ *
+ * The holder.  /dev/uioN has one holder at a time: a second open() while it
+ * is open fails with EBUSY (as a VFIO device does).  A holder may pass the
+ * fd on (fork, SCM_RIGHTS); the device is released at the last close of
+ * that open file.  Bus mastering is on only while the device is held.
+ *
+ * Quiet before reuse.  At the last close the module masks every vector,
+ * turns bus mastering off and resets the function (FLR, PM or bus reset,
+ * whichever the kernel offers: pci_try_reset_function()), restoring config
+ * space as vfio-pci does; the next open turns bus mastering on again.  A
+ * device that cannot be reset (UIO_DMA_INFO_RESETTABLE clear; said in dmesg
+ * and in sysfs uio_dma/reset), or whose reset failed, may still run work a
+ * previous holder started, so it is opened with bus mastering off
+ * (UIO_DMA_INFO_NOT_RESET): the new holder stops the device its own way,
+ * then turns bus mastering on with UIO_DMA_IOC_BUS_MASTER.
+ *
+ * Pins outlive nothing that can DMA.  A pin is dropped by UIO_DMA_IOC_UNPIN
+ * from the control file that made it, or, once that file is closed, as soon
+ * as no process can make the device DMA: at once if /dev/uioN is not held,
+ * else at its last close (after bus mastering is off and the function is
+ * reset), or at unbind.  Pinned memory is charged to the pinning process's
+ * RLIMIT_MEMLOCK (as VFIO type1 does; CAP_IPC_LOCK lifts the limit).
+ *
+ * Eventfds belong to the control file that set them: another control file
+ * gets EBUSY for SET_EVENTFD or MASK on such a vector.  They are dropped
+ * when that file is closed or the device is unbound (after being signalled
+ * once).
+ *
+ * Unbind or removal revokes every mapping of the device's BARs, through
+ * /dev/uioN and the control device alike: a later access gets SIGBUS.  After
  * unbind, ioctls fail with ENODEV and poll() on the control fd reports
  * POLLHUP.
+ *
+ * Locks are never held across copies to or from user memory, so every ioctl
+ * may be given memory that faults or is being mapped.
  */
 #ifndef UIO_DMA_IOCTL_H
 #define UIO_DMA_IOCTL_H
@@ -18,7 +49,7 @@
 #include <linux/types.h>
 
 /* Bumped on any incompatible change; UIO_DMA_IOC_VERSION returns it. */
-#define UIO_DMA_ABI_VERSION	1
+#define UIO_DMA_ABI_VERSION	2
 
 #define UIO_DMA_IOC_MAGIC	0xD7
 
@@ -28,11 +59,21 @@
 #define UIO_DMA_MODE_MSI	2
 #define UIO_DMA_MODE_MSIX	3
 
+/* struct uio_dma_dev_info.flags */
+#define UIO_DMA_INFO_RESETTABLE	(1u << 0)	/* reset at each last close */
+#define UIO_DMA_INFO_HELD	(1u << 1)	/* /dev/uioN is open */
+#define UIO_DMA_INFO_BUS_MASTER	(1u << 2)	/* bus mastering is on now */
+#define UIO_DMA_INFO_NOT_RESET	(1u << 3)	/* not reset since the last holder:
+						 * bus mastering is the holder's
+						 * to turn on */
+
 struct uio_dma_dev_info {
 	__u32 abi_version;	/* UIO_DMA_ABI_VERSION */
 	__u32 intr_mode;	/* UIO_DMA_MODE_* */
 	__u32 num_vectors;	/* 0 when interrupts are off */
 	__u32 uio_minor;	/* N of /dev/uioN */
+	__u32 flags;		/* UIO_DMA_INFO_* */
+	__u32 reserved[3];	/* zero */
 };
 
 struct uio_dma_irq_eventfd {
@@ -40,6 +81,7 @@ struct uio_dma_irq_eventfd {
 	__s32 fd;		/* eventfd to signal, or -1 to clear */
 };
 
+/* Unmasking needs /dev/uioN held (EPERM otherwise): the last close masks all. */
 struct uio_dma_irq_mask {
 	__u32 vector;
 	__u32 masked;		/* 1: mask, 0: unmask */
@@ -62,6 +104,14 @@ struct uio_dma_pin {
 };
 
 /*
+ * mmap() of the control device or of /dev/uioN must be MAP_SHARED and stay
+ * within the BAR (a BAR smaller than a page is mappable only when the rest
+ * of its page could be reserved, so no other device's registers share it).
+ * Pages are filled in at fault time while the device is bound.  A BAR is
+ * mapped either uncached or write-combining for as long as the device is
+ * bound (x86 PAT allows one memory type per range): the other kind fails
+ * with EBUSY.
+ *
  * mmap() of the control device maps a memory BAR by its number, all six
  * of them (UIO's own maps stop at five), uncached or write-combining:
  * offset = UIO_DMA_MMAP_OFFSET(bar, wc) + offset within the BAR.  Write-
@@ -79,5 +129,10 @@ struct uio_dma_pin {
 #define UIO_DMA_IOC_MASK	_IOW(UIO_DMA_IOC_MAGIC, 3, struct uio_dma_irq_mask)
 #define UIO_DMA_IOC_PIN		_IOWR(UIO_DMA_IOC_MAGIC, 4, struct uio_dma_pin)
 #define UIO_DMA_IOC_UNPIN	_IOW(UIO_DMA_IOC_MAGIC, 5, __u64)
+/*
+ * __u32 in: 1 turns bus mastering on, 0 off.  Only while /dev/uioN is held
+ * (EPERM otherwise); the last close turns it off in any case.
+ */
+#define UIO_DMA_IOC_BUS_MASTER	_IOW(UIO_DMA_IOC_MAGIC, 6, __u32)
 
 #endif /* UIO_DMA_IOCTL_H */
