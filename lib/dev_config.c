@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: MIT
-/* Config space through sysfs "config"; function reset through "reset". */
+/* Config space through sysfs "config"; function reset through "reset";
+ * bus mastering. */
 #include <endian.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
+#include <uiodma/uio_dma_ioctl.h>
 #include "dev_internal.h"
 #include "internal.h"
 
@@ -26,6 +29,9 @@ UD_EXPORT ssize_t ud_dev_cfg_write(struct ud_dev *d, unsigned int off,
 {
 	ssize_t n;
 
+	if (d->looking)
+		return ud_fail(EPERM, "%s was opened with ud_dev_inspect(), which only looks: open it with ud_dev_open() to write config space",
+			       d->info.addr);
 	if (!d->cfg_rw)
 		return ud_fail(EACCES, "config space of %s is read-only for this process: writing it needs root",
 			       d->info.addr);
@@ -131,6 +137,9 @@ UD_EXPORT int ud_dev_reset(struct ud_dev *d)
 {
 	char path[PATH_MAX];
 
+	if (d->looking)
+		return ud_fail(EPERM, "%s was opened with ud_dev_inspect(), which only looks: open it with ud_dev_open() to reset it",
+			       d->info.addr);
 	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/reset", d->info.addr);
 	if (access(path, F_OK))
 		return ud_fail(EOPNOTSUPP,
@@ -145,4 +154,35 @@ UD_EXPORT int ud_dev_reset(struct ud_dev *d)
 			       strerror(e));
 	}
 	return 0;
+}
+
+UD_EXPORT int ud_dev_bus_master(struct ud_dev *d, int on)
+{
+	uint16_t cmd;
+
+	if (!d)
+		return ud_fail(EINVAL, "ud_dev_bus_master: NULL device handle");
+	if (d->looking)
+		return ud_fail(EPERM, "%s was opened with ud_dev_inspect(), which only looks: open it with ud_dev_open()",
+			       d->info.addr);
+	if (d->drv == UD_DRV_UIO_DMA) {
+		uint32_t v = !!on;
+
+		if (ioctl(d->ctl_fd, UIO_DMA_IOC_BUS_MASTER, &v) == 0)
+			return 0;
+		if (errno == EPERM)
+			return ud_fail(EPERM,
+				       "bus mastering of %s can be on only while /dev/uio%d is held: keep the ud_dev handle open",
+				       d->info.addr, d->info.uio_minor);
+		return ud_fail(errno, "UIO_DMA_IOC_BUS_MASTER on %s: %s%s",
+			       d->info.addr, strerror(errno),
+			       errno == ENODEV ? " (the device was unbound)" : "");
+	}
+	/* Other drivers: the command register's Bus Master Enable bit (PCI
+	 * Local Bus 3.0, 6.2.2: offset 0x04, bit 2), as DPDK's EAL does. */
+	if (ud_dev_cfg_read16(d, 0x04u, &cmd))
+		return -1;
+	cmd = on ? (uint16_t)(cmd | 0x4u) :
+		   (uint16_t)(cmd & ~0x4u);
+	return ud_dev_cfg_write16(d, 0x04u, cmd);
 }

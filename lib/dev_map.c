@@ -12,12 +12,14 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <uiodma/uio_dma_ioctl.h>
 #include "dev_internal.h"
 #include "ctl.h"
 #include "internal.h"
+#include "proc_fds.h"
 #include "iommu.h"
 #include "sysfs_pci.h"
 
@@ -61,22 +63,46 @@ static int open_ctl(struct ud_dev *d)
 	return d->ctl_fd < 0 ? -1 : 0;
 }
 
-/* Hold /dev/uioN: over uio_dma that is what turns bus mastering on. */
+/* Name the first process other than this one that holds the file. */
+static void name_other(int pid, const char *comm, void *arg)
+{
+	char *who = arg;
+
+	if (pid != getpid() && !*who)
+		snprintf(who, 96, "pid %d (%s)", pid, comm);
+}
+
+/*
+ * Hold /dev/uioN: over uio_dma that makes this process the device's one
+ * holder, with bus mastering its to have.
+ */
 static int open_uio(struct ud_dev *d)
 {
-	char path[32];
+	char path[32], who[96] = "";
+	struct ud_open_file f = { .type = S_IFCHR };
+	struct stat st;
 
 	if (d->info.uio_minor < 0)
 		return 0;
 	snprintf(path, sizeof(path), "/dev/uio%d", d->info.uio_minor);
 	d->uio_fd = open(path, O_RDWR | O_CLOEXEC);
-	if (d->uio_fd < 0)
-		return ud_fail(errno == EACCES ? EPERM : errno,
-			       "cannot open %s: %s", path, strerror(errno));
-	return 0;
+	if (d->uio_fd >= 0)
+		return 0;
+	if (errno == EBUSY) {
+		if (!stat(path, &st)) {
+			f.rdev = st.st_rdev;
+			ud_proc_holders(&f, name_other, who);
+		}
+		return ud_fail(EBUSY,
+			       "%s is held by %s (%s): uio_dma gives a device to one process at a time; stop that process, or have it pass its fd on",
+			       d->info.addr, *who ? who : "another process", path);
+	}
+	return ud_fail(errno == EACCES ? EPERM : errno, "cannot open %s: %s",
+		       path, strerror(errno));
 }
 
-UD_EXPORT struct ud_dev *ud_dev_open(const char *addr)
+/* @hold: take the device (control device, /dev/uioN), else only look. */
+static struct ud_dev *dev_open(const char *addr, int hold)
 {
 	struct ud_dev *d = calloc(1, sizeof(*d));
 	char path[PATH_MAX];
@@ -88,11 +114,11 @@ UD_EXPORT struct ud_dev *ud_dev_open(const char *addr)
 	if (ud_dev_info(addr, &d->info))
 		goto fail;
 	d->drv = ud_dev_driver_kind(d->info.driver);
-	/* every UIO driver gives the device physical addresses */
-	if (d->drv != UD_DRV_NONE && ud_iommu_check_dev(d->info.addr))
+	/* every UIO driver gives a held device physical addresses */
+	if (hold && d->drv != UD_DRV_NONE && ud_iommu_check_dev(d->info.addr))
 		goto fail;
 	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/config", d->info.addr);
-	d->cfg_fd = open(path, O_RDWR | O_CLOEXEC);
+	d->cfg_fd = hold ? open(path, O_RDWR | O_CLOEXEC) : -1;
 	if (d->cfg_fd >= 0) {
 		d->cfg_rw = 1;
 	} else {
@@ -103,16 +129,27 @@ UD_EXPORT struct ud_dev *ud_dev_open(const char *addr)
 		}
 	}
 	read_bars(d);
-	if (d->drv == UD_DRV_UIO_DMA && open_ctl(d))
+	if (hold && d->drv == UD_DRV_UIO_DMA && open_ctl(d))
 		goto fail;
-	if (open_uio(d))
+	if (hold && open_uio(d))
 		goto fail;
+	d->looking = !hold;
 	return d;
 fail:
 	e = errno;
 	ud_dev_close(d);
 	errno = e;
 	return NULL;
+}
+
+UD_EXPORT struct ud_dev *ud_dev_open(const char *addr)
+{
+	return dev_open(addr, 1);
+}
+
+UD_EXPORT struct ud_dev *ud_dev_inspect(const char *addr)
+{
+	return dev_open(addr, 0);
 }
 
 UD_EXPORT void ud_dev_close(struct ud_dev *d)
@@ -192,6 +229,11 @@ static void *map_ctl(struct ud_dev *d, unsigned int bar, int wc, size_t maplen)
 			return ud_fail_null(ENODEV,
 					    "mmap of BAR %u through /dev/uio_dma/%s failed: the device was unbound, or the loaded uio_dma is too old to map BARs: install the current module",
 					    bar, d->info.addr);
+		if (e == EBUSY)
+			return ud_fail_null(EBUSY,
+					    "mmap of BAR %u of %s %s failed: the BAR is already mapped the other way while bound (x86 PAT allows one memory type per range); map it %s, or rebind the device",
+					    bar, d->info.addr, wc ? "write-combining" : "uncached",
+					    wc ? "uncached" : "write-combining");
 		return ud_fail_null(e, "mmap of BAR %u through /dev/uio_dma/%s failed: %s",
 				    bar, d->info.addr, strerror(e));
 	}
@@ -211,6 +253,9 @@ UD_EXPORT void *ud_dev_map_bar(struct ud_dev *d, unsigned int bar,
 	if (bar >= UD_NBARS)
 		return ud_fail_null(EINVAL, "BAR %u does not exist: PCI BARs are numbered 0..5",
 				    bar);
+	if (d->looking)
+		return ud_fail_null(EPERM, "%s was opened with ud_dev_inspect(), which only looks: open it with ud_dev_open() to map BARs",
+				    d->info.addr);
 	if (ud_dev_require(d, wc ? UD_CAP_BAR_MAP | UD_CAP_BAR_WC : UD_CAP_BAR_MAP))
 		return NULL;
 	b = &d->bars[bar];

@@ -171,6 +171,12 @@ static int ctl_error(const struct ud_irq *irq, const char *what)
 	if (errno == ENODEV)
 		return ud_fail(ENODEV, "%s was unbound from uio_dma (%s)",
 			       irq->addr, what);
+	if (errno == EBUSY)
+		return ud_fail(EBUSY, "%s on %s: the vector's eventfd belongs to another open of /dev/uio_dma/%s (another ud_irq handle or process); use that one",
+			       what, irq->addr, irq->addr);
+	if (errno == EPERM)
+		return ud_fail(EPERM, "%s on %s: nobody holds the device, so its interrupts stay masked; open it with ud_dev_open() first",
+			       what, irq->addr);
 	return ud_fail(errno, "%s on %s: %s", what, irq->addr, strerror(errno));
 }
 

@@ -8,7 +8,9 @@
  * needs no CAP_SYS_ADMIN and the address cannot go stale.  Pages are pinned
  * one by one so each can be given back alone; the pin handles are kept in
  * a small open-addressing table keyed by physical address.  Closing the
- * control fd (or the process dying) drops every pin.
+ * control fd (or the process dying) gives every pin back, once the device
+ * can no longer DMA into it (uio_dma keeps it until the device's holder
+ * lets go).  Pins count against RLIMIT_MEMLOCK.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -120,7 +122,8 @@ static int kpin_resolve(void *ctx, void *va, size_t page_size, size_t n,
 				page_size, req.vaddr ? (void *)(uintptr_t)req.vaddr : NULL,
 				strerror(e),
 				e == ENODEV ? " (the device was unbound; pin through another uio_dma device)" :
-				e == EINVAL ? " (not backed by pages of that size)" : "");
+				e == EINVAL ? " (not backed by pages of that size)" :
+				e == ENOMEM ? " (pinned memory counts against RLIMIT_MEMLOCK: raise it with ulimit -l or LimitMEMLOCK=, or run with CAP_IPC_LOCK)" : "");
 			break;
 		}
 		if (table_put(k, pa[i], req.handle)) {

@@ -130,8 +130,7 @@ int e1000e_open(struct e1000e *nic, const char *pci_addr)
 	memset(nic, 0, sizeof(*nic));
 	snprintf(nic->addr, sizeof(nic->addr), "%s", pci_addr);
 
-	/* Holding the device turns bus mastering on; DMA needs uio_dma's
-	 * guard, so refuse weaker drivers up front. */
+	/* DMA needs uio_dma's guard, so refuse weaker drivers up front. */
 	nic->dev = ud_dev_open(pci_addr);
 	if (!nic->dev ||
 	    ud_dev_require(nic->dev, UD_CAP_BAR_MAP | UD_CAP_BUSMASTER_GUARD))
@@ -150,8 +149,12 @@ int e1000e_open(struct e1000e *nic, const char *pci_addr)
 		return fail(nic, "BAR0", ud_errmsg());
 	if (len < RAH0 + 4)
 		return fail(nic, "BAR0", "smaller than the 82574's register file");
+	/* The kernel resets the NIC between holders; this driver resets it
+	 * too (it may not have), then lets it DMA. */
 	if (reset(nic))
 		return -1;
+	if (ud_dev_bus_master(nic->dev, 1))
+		return fail(nic, "bus mastering", ud_errmsg());
 
 	/* Link: force it up and wait for STATUS.LU (QEMU: at once). */
 	wr32(nic, CTRL, rd32(nic, CTRL) | CTRL_SLU);

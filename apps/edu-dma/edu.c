@@ -37,6 +37,21 @@ static uint64_t rd64(struct edu *e, uint32_t off)
 	return *(volatile uint64_t *)(e->bar + off);
 }
 
+/* Wait for the DMA engine to go idle; -1 with ETIMEDOUT after 5 s. */
+static int wait_idle(struct edu *e)
+{
+	struct timespec ts = { 0, 1000000 };
+
+	/* Virtual time: 100 ms per transfer; allow 5 s of real time. */
+	for (int i = 0; i < 5000; i++) {
+		if (!(rd64(e, EDU_DMA_CMD) & EDU_DMA_RUN))
+			return 0;
+		nanosleep(&ts, NULL);
+	}
+	errno = ETIMEDOUT;
+	return -1;
+}
+
 int edu_open(struct edu *e, const char *pci_addr, unsigned int dma_bits,
 	     int use_irq)
 {
@@ -46,8 +61,8 @@ int edu_open(struct edu *e, const char *pci_addr, unsigned int dma_bits,
 	snprintf(e->addr, sizeof(e->addr), "%s", pci_addr);
 	e->dma_mask = dma_bits >= 64 ? ~0ull : (1ull << dma_bits) - 1;
 
-	/* Holding the device turns bus mastering on; DMA needs uio_dma's
-	 * guard and pinning, so refuse weaker drivers up front. */
+	/* DMA needs uio_dma's guard and pinning, so refuse weaker drivers
+	 * up front. */
 	e->dev = ud_dev_open(pci_addr);
 	if (!e->dev || ud_dev_require(e->dev, UD_CAP_BAR_MAP | UD_CAP_BUSMASTER_GUARD)) {
 		fprintf(stderr, "edu: %s\n", ud_errmsg());
@@ -62,6 +77,16 @@ int edu_open(struct edu *e, const char *pci_addr, unsigned int dma_bits,
 		fprintf(stderr, "edu: %s is not an edu device (id 0x%08x)\n",
 			pci_addr, edu_id(e));
 		errno = ENODEV;
+		return -1;
+	}
+	/*
+	 * Nothing can reset an edu: a transfer its last holder started may
+	 * still be pending, and would land the moment bus mastering is on.
+	 * Let it finish into nothing (bus mastering is off), then turn on.
+	 */
+	if (wait_idle(e) || ud_dev_bus_master(e->dev, 1)) {
+		fprintf(stderr, "edu: %s\n", errno == ETIMEDOUT ?
+			"a DMA transfer is still running after 5 s" : ud_errmsg());
 		return -1;
 	}
 	if (use_irq) {
@@ -88,8 +113,6 @@ uint32_t edu_id(struct edu *e)
 
 static int wait_done(struct edu *e)
 {
-	struct timespec ts = { 0, 1000000 };
-
 	if (e->irq) {
 		int64_t n = ud_irq_wait(e->irq, 0, 5000);
 
@@ -98,13 +121,7 @@ static int wait_done(struct edu *e)
 		if (n <= 0)
 			return -1;
 	}
-	/* Virtual time: 100 ms per transfer; allow 5 s of real time. */
-	for (int i = 0; i < 5000; i++) {
-		if (!(rd64(e, EDU_DMA_CMD) & EDU_DMA_RUN))
-			return 0;
-		nanosleep(&ts, NULL);
-	}
-	return -1;
+	return wait_idle(e);
 }
 
 int edu_dma(struct edu *e, uint64_t iova, uint32_t dev_off, uint32_t len,

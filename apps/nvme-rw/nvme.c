@@ -390,8 +390,7 @@ int nvme_open(struct nvme_dev *n, const char *pci_addr, uint32_t nsid,
 	snprintf(n->addr, sizeof(n->addr), "%s", pci_addr);
 	n->timeout_ms = timeout_ms;
 
-	/* Holding the device turns bus mastering on; the NVMe controller is
-	 * a DMA master, so insist on uio_dma's guard. */
+	/* The NVMe controller is a DMA master, so insist on uio_dma's guard. */
 	n->dev = ud_dev_open(pci_addr);
 	if (!n->dev || ud_dev_require(n->dev, UD_CAP_BAR_MAP | UD_CAP_BUSMASTER_GUARD)) {
 		fprintf(stderr, "nvme: %s\n", ud_errmsg());
@@ -451,9 +450,14 @@ int nvme_open(struct nvme_dev *n, const char *pci_addr, uint32_t nsid,
 	    queue_alloc(n, &n->io, 1, (uint16_t)(IO_DEPTH < mqes ? IO_DEPTH : mqes), io_vec))
 		return -1;
 
-	/* Reset: whatever the previous owner left, start from CC.EN=0. */
+	/* Reset: whatever the previous owner left, start from CC.EN=0; only
+	 * then may the controller DMA. */
 	if (disable(n))
 		return -1;
+	if (ud_dev_bus_master(n->dev, 1)) {
+		fprintf(stderr, "nvme: %s\n", ud_errmsg());
+		return -1;
+	}
 	wr32(n, NVME_REG_AQA, (uint32_t)(n->admin.depth - 1) << 16 | (n->admin.depth - 1u));
 	wr64(n, NVME_REG_ASQ, n->admin.sq_iova);
 	wr64(n, NVME_REG_ACQ, n->admin.cq_iova);

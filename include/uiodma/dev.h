@@ -317,18 +317,38 @@ struct ud_dev;
  * but BAR mapping needs a UIO driver (uio_dma, igb_uio, uio_pci_generic).
  * Over uio_dma this opens /dev/uio_dma/<addr> (waiting up to
  * UD_DEV_WAIT_MS for it).  Over any UIO driver it also holds /dev/uioN
- * open for as long as the handle lives: over uio_dma that is what turns
- * bus mastering on, and closing the handle (or the process dying) turns
- * it off again, so the device stops DMA.
+ * open for as long as the handle lives.  Over uio_dma one process holds a
+ * device at a time; closing the handle (or the process dying) masks its
+ * interrupts, turns bus mastering off and resets the function, so the
+ * device stops DMA before anyone else gets it.  Bus mastering is on at open
+ * when the kernel reset the device after its last holder; a device the
+ * kernel cannot reset (sysfs uio_dma/reset says "no") may still run what
+ * its last holder started, so it opens with bus mastering off: stop the
+ * device (its own reset, or wait for its engines to go idle), then call
+ * ud_dev_bus_master(d, 1).  Calling it on any device is harmless.
  *
  * Over any UIO driver, a device whose DMA an IOMMU translates is refused
  * (EOPNOTSUPP), as in ud_dev_bind().
  *
  * Return: a handle, or NULL with errno (ENODEV: no such device; EPERM:
- * uio_dma needs CAP_SYS_RAWIO; EOPNOTSUPP: an IOMMU translates its DMA;
+ * uio_dma needs CAP_SYS_RAWIO; EBUSY: another process holds the device,
+ * the message names it; EOPNOTSUPP: an IOMMU translates its DMA;
  * EPROTO: module ABI mismatch).
  */
 struct ud_dev *ud_dev_open(const char *addr);
+
+/**
+ * ud_dev_inspect() - a handle that only looks at a device.
+ * @addr: PCI address, full or short form.
+ *
+ * For tools: info, BAR layout, capabilities and config-space reads, without
+ * holding the device (a holder is not disturbed, and closing this handle
+ * resets nothing).  BAR mapping, config writes and bus mastering fail on
+ * it with EPERM.
+ *
+ * Return: a handle for ud_dev_close(), or NULL with errno (ENODEV).
+ */
+struct ud_dev *ud_dev_inspect(const char *addr);
 
 /**
  * ud_dev_close() - unmap every BAR and release the handle.
@@ -571,6 +591,20 @@ unsigned int ud_pci_find_cap(const uint8_t *cfg, size_t len, uint8_t cap_id);
  * Return: the offset, 0 if the device has none (or it cannot be read).
  */
 unsigned int ud_dev_find_cap(const struct ud_dev *d, uint8_t cap_id);
+
+/**
+ * ud_dev_bus_master() - turn the device's bus mastering (its DMA) on or off.
+ * @d: handle.
+ * @on: 1 on, 0 off.
+ *
+ * Over uio_dma through the control device (UIO_DMA_IOC_BUS_MASTER), which
+ * allows it only while @d holds the device; over igb_uio and
+ * uio_pci_generic through the command register (PCI 3.0, 6.2.2).
+ *
+ * Return: 0, or -1 with errno (EPERM: the device is not held; ENODEV: it
+ * was unbound).
+ */
+int ud_dev_bus_master(struct ud_dev *d, int on);
 
 /**
  * ud_dev_reset() - reset the function through sysfs "reset".

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* 'uiodma info BDF': one device's IDs, capabilities and BARs. */
 #include <stdio.h>
+#include <string.h>
 
 #include <uiodma.h>
 
@@ -36,9 +37,23 @@ static void print_bars(FILE *f, struct ud_dev *d, int json)
 	}
 }
 
+/*
+ * Whether the kernel can reset the function, and what that means under
+ * uio_dma (which resets at each release, or else leaves bus mastering to
+ * the next holder: sysfs uio_dma/reset says which).
+ */
+static const char *reset_text(const struct ud_dev_info *i)
+{
+	if (!strcmp(i->driver, "uio_dma"))
+		return i->has_reset ? "yes: uio_dma resets it at each release" :
+		       "no: uio_dma cannot quiesce it between holders, so each holder turns bus mastering on itself (ud_dev_bus_master) once it has stopped the device";
+	return i->has_reset ? "yes" : "no";
+}
+
 int cmd_info(const struct cli *c)
 {
-	struct ud_dev *d = ud_dev_open(c->addrs[0]);
+	/* Look without holding: a running driver is not disturbed. */
+	struct ud_dev *d = ud_dev_inspect(c->addrs[0]);
 	const struct ud_dev_info *i;
 	char caps[256], users[256] = "";
 	unsigned int nvec, cf;
@@ -56,7 +71,8 @@ int cmd_info(const struct cli *c)
 		json_dev(stdout, i, users);
 		fputs(",\"capabilities\":", stdout);
 		json_str(stdout, caps);
-		fprintf(stdout, ",\"vectors\":%u,\"bars\":[", nvec);
+		fprintf(stdout, ",\"vectors\":%u,\"resettable\":%s,\"bars\":[",
+			nvec, i->has_reset ? "true" : "false");
 		print_bars(stdout, d, 1);
 		fputs("]}\n", stdout);
 	} else {
@@ -79,7 +95,7 @@ int cmd_info(const struct cli *c)
 			printf("  msi          %u vector(s)\n", i->msi_vectors);
 		if (i->has_msix)
 			printf("  msi-x        %u vector(s)\n", i->msix_vectors);
-		printf("  reset        %s\n", i->has_reset ? "yes" : "no");
+		printf("  reset        %s\n", reset_text(i));
 		printf("  kernel use   %s\n", *users ? users : "-");
 		printf("  capabilities %s (%u interrupt vector(s) for userspace)\n",
 		       caps, nvec);
