@@ -91,10 +91,10 @@ UD_EXPORT int ud_dev_wait_nodes(const char *addr, int timeout_ms)
 		       ctl, timeout_ms);
 }
 
-/* EBUSY unless forced when the kernel uses @a. */
+/* EBUSY unless forced when the kernel or a process uses @a. */
 static int check_unused(const char *a, unsigned int flags, const char *what)
 {
-	char why[512];
+	char why[768];
 	int r;
 
 	if (flags & UD_BIND_FORCE)
@@ -104,7 +104,7 @@ static int check_unused(const char *a, unsigned int flags, const char *what)
 		return -1;
 	if (r > 0)
 		return ud_fail(EBUSY,
-			       "refusing to %s %s: the kernel is using it (%s); stop using it first, or force it with --force (UD_BIND_FORCE)",
+			       "refusing to %s %s: it is in use (%s); stop using it first, or force it with --force (UD_BIND_FORCE)",
 			       what, a, why);
 	return 0;
 }

@@ -7,7 +7,7 @@
 #include <uiodma/error.h>
 #include "internal.h"
 
-static _Thread_local char ud_msg[512];
+static _Thread_local char ud_msg[1024];
 
 static void ud_vrecord(int err, const char *fmt, va_list ap)
 {

@@ -166,17 +166,22 @@ const char *ud_dev_category_name(enum ud_dev_category cat);
 int ud_dev_list(struct ud_dev_info **list, size_t *n, unsigned int flags);
 
 /**
- * ud_dev_in_use() - whether the kernel uses a device, and how.
+ * ud_dev_in_use() - whether the kernel or a process uses a device, and how.
  * @addr: PCI address, full or short form.
  * @why: receives a description of every use, e.g. "network interface
- *	eth0 is up; eth0 has address 192.0.2.1" or "nvme0n1 is mounted on
- *	/mnt"; "" when unused.  May be NULL.
+ *	eth0 is up; eth0 has address 192.0.2.1", "nvme0n1 is mounted on
+ *	/mnt" or "pid 812 (dd) has /dev/nvme0n1 open (stop that process)",
+ *	each with its fix where there is one; "" when unused.  May be NULL.
  * @len: size of @why.
  *
- * A device is in use when one of its network interfaces is up or has an
- * address or a route, or one of its block devices (or their partitions)
- * is mounted, used as swap or held by another block device (device
- * mapper, md).
+ * A device is in use when one of its network interfaces is up, has an
+ * address or a route, is a port of a bridge or bond, or has a socket bound
+ * to it (TCP, UDP or raw IP with SO_BINDTODEVICE, as sock_diag reports
+ * them; packet sockets), or one of its block devices (or their partitions)
+ * is mounted, used as swap, held by another block device (device mapper,
+ * md) or open in a process (any /proc/<pid>/fd entry).  Processes and
+ * sockets are named with pid and command.  Needs root to see every
+ * process.
  *
  * Return: 1 in use, 0 not, -1 with errno on error.
  */
@@ -215,7 +220,7 @@ int ud_dev_users(const char *addr, char *buf, size_t len);
  * gives the device physical addresses, refuses (EOPNOTSUPP) a device whose
  * DMA an IOMMU translates (its iommu_group/type is not "identity"), with
  * uio_dma's advice: boot with iommu=pt (or intel_iommu=off), or use
- * vfio-pci.  Refuses (EBUSY) a device the kernel is using (see
+ * vfio-pci.  Refuses (EBUSY) a device the kernel or a process uses (see
  * ud_dev_in_use()) unless @flags has UD_BIND_FORCE.  For a UIO driver it
  * then waits up to UD_DEV_WAIT_MS for /dev/uioN and, for uio_dma, for
  * /dev/uio_dma/<addr>.  A device already bound to @driver is left alone.

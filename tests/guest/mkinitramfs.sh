@@ -16,7 +16,7 @@ pkg=$kdir/pkg
 root=$build/guest/$rel/root
 
 # Modules the guest may load, besides uio_dma itself.
-MODULES="uio uio_pci_generic e1000e nvme ext4 crc32c_generic"
+MODULES="uio uio_pci_generic e1000e nvme ext4 crc32c_generic bridge tcp_diag udp_diag raw_diag"
 
 [ -f "$pkg/lib/modules/$rel/modules.dep" ] || depmod -b "$pkg" "$rel"
 

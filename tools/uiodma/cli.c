@@ -56,7 +56,7 @@ static const char usage_bind[] =
 	"wait for /dev/uioN.  A device the kernel is using (a network interface\n"
 	"that is up or has addresses, a mounted or swap block device) is refused.\n"
 	"  --driver NAME   target driver (default uio_dma)\n"
-	"  --force         take the device even if the kernel is using it\n";
+	"  --force         take the device even if the kernel or a process uses it\n";
 
 static const char usage_unbind[] =
 	"usage: uiodma unbind [--force] [--no-restore] BDF...\n"
