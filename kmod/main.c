@@ -138,7 +138,8 @@ static void uio_dma_quiesce(struct uio_dma_dev *ud, bool dev_locked)
 	uio_dma_irq_stop(ud);
 	pci_clear_master(pdev);
 	ud->held = false;
-	if (ud->resettable) {
+	/* A device already gone (surprise removal) has nothing to reset. */
+	if (ud->resettable && !pci_channel_offline(pdev)) {
 		/* Both save config space, reset, and restore it (bus master off). */
 		ret = dev_locked ? pci_reset_function_locked(pdev) :
 				   pci_try_reset_function(pdev);
