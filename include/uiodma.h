@@ -14,33 +14,22 @@
  *   uiodma/desc.h   device descriptor rings and barriers
  *   uiodma/dev.h    PCI device open/bind, BARs, config space
  *   uiodma/irq.h    interrupts, one pollable fd per vector
+ *   uiodma/uio_dma_ioctl.h  the kernel module's ABI (included by the
+ *                   library's sources; drivers need not)
  *
- * Link with -luiodma.
+ * A missing header is an install error, not a smaller API: each is
+ * included unconditionally.  Link with -luiodma.
  */
 #ifndef UIODMA_H
 #define UIODMA_H
 
 #include <uiodma/error.h>
-#if __has_include(<uiodma/barrier.h>)
 #include <uiodma/barrier.h>
-#endif
-#if __has_include(<uiodma/mem.h>)
 #include <uiodma/mem.h>
-#endif
-#if __has_include(<uiodma/ring.h>)
 #include <uiodma/ring.h>
-#endif
-#if __has_include(<uiodma/pool.h>)
 #include <uiodma/pool.h>
-#endif
-#if __has_include(<uiodma/desc.h>)
 #include <uiodma/desc.h>
-#endif
-#if __has_include(<uiodma/dev.h>)
 #include <uiodma/dev.h>
-#endif
-#if __has_include(<uiodma/irq.h>)
 #include <uiodma/irq.h>
-#endif
 
 #endif /* UIODMA_H */

@@ -212,9 +212,15 @@ const struct ud_pa_source *ud_pa_source_pagemap(void);
  * Pins each page with pin_user_pages(FOLL_LONGTERM) through
  * UIO_DMA_IOC_PIN on the control device (uiodma/uio_dma_ioctl.h) and
  * reports its address, so no CAP_SYS_ADMIN is needed; @release unpins by
- * the handle recorded for the page's address.  Not implemented yet.
+ * the handle recorded for the page's address.  The pins stay until the
+ * memory is closed (or the process dies), and then, if the device is still
+ * held by someone, until its holder lets go: uio_dma never frees memory
+ * the device can still DMA into.  Pinned memory counts against
+ * RLIMIT_MEMLOCK (uio_dma_ioctl.h).
  *
- * Return: 0, or -1 with errno set (currently always ENOTSUP).
+ * Return: 0, or -1 with errno set (ENODEV: no such control device, bind
+ * the device to uio_dma; EPERM: needs CAP_SYS_RAWIO; EPROTO: module ABI
+ * mismatch; ENOMEM).
  */
 int ud_pa_source_kpin(struct ud_pa_source *out, const char *ctl_path);
 
