@@ -17,6 +17,26 @@ static int is_pow2(uint64_t x)
 	return x && !(x & (x - 1));
 }
 
+/* A phase ring: one tag bit, and none of the producer-ring flags. */
+static int check_phase(const struct ud_desc_ring_params *p, const char *name)
+{
+	if (!is_pow2(p->done_mask))
+		return ud_fail(EINVAL,
+			       "descriptor ring '%s': a phase ring needs its "
+			       "phase tag as done_mask, exactly one bit (0x%x "
+			       "is not); e.g. 1u << 16 for an NVMe completion",
+			       name, p->done_mask);
+	if (p->flags & (UD_DESC_USE_ALL | UD_DESC_CLEAR_DONE |
+			UD_DESC_DONE_ZERO))
+		return ud_fail(EINVAL,
+			       "descriptor ring '%s': UD_DESC_PHASE does not go "
+			       "with UD_DESC_USE_ALL, UD_DESC_CLEAR_DONE or "
+			       "UD_DESC_DONE_ZERO (the device produces a phase "
+			       "ring and flips the tag itself); drop them",
+			       name);
+	return 0;
+}
+
 int ud_desc_check(const struct ud_desc_ring_params *p, const char *name)
 {
 	if (p->count < 2 || p->count > UD_DESC_MAX_COUNT)
@@ -61,7 +81,7 @@ int ud_desc_check(const struct ud_desc_ring_params *p, const char *name)
 				       name, p->done_off, p->desc_size);
 	}
 	if (p->flags & ~(UD_DESC_USE_ALL | UD_DESC_CLEAR_DONE |
-			 UD_DESC_DONE_ZERO | UD_DESC_NUMA))
+			 UD_DESC_DONE_ZERO | UD_DESC_NUMA | UD_DESC_PHASE))
 		return ud_fail(EINVAL,
 			       "descriptor ring '%s': flags 0x%x hold unknown "
 			       "bits; use only UD_DESC_* flags",
@@ -72,6 +92,8 @@ int ud_desc_check(const struct ud_desc_ring_params *p, const char *name)
 			       "UD_DESC_DONE_ZERO would hand slots back to the "
 			       "device; drop one of the two",
 			       name);
+	if (p->flags & UD_DESC_PHASE)
+		return check_phase(p, name);
 	return 0;
 }
 
@@ -97,7 +119,13 @@ struct ud_desc_ring *ud_desc_new(const struct ud_desc_ring_params *p,
 	r->iova = iova;
 	r->desc_size = (uint32_t)p->desc_size;
 	r->count = p->count;
-	r->capacity = (p->flags & UD_DESC_USE_ALL) ? p->count : p->count - 1;
+	if (p->flags & UD_DESC_PHASE)
+		r->capacity = 0;	/* the device produces */
+	else if (p->flags & UD_DESC_USE_ALL)
+		r->capacity = p->count;
+	else
+		r->capacity = p->count - 1;
+	r->phase = 1;
 	r->done_off = p->done_off;
 	r->done_mask = htole32(p->done_mask);
 	r->done_zero = !!(p->flags & UD_DESC_DONE_ZERO);
@@ -167,6 +195,7 @@ UD_EXPORT void ud_desc_ring_free(struct ud_desc_ring *r)
 UD_EXPORT void ud_desc_ring_reset(struct ud_desc_ring *r)
 {
 	r->head = r->tail = r->in_flight = 0;
+	r->phase = 1;
 	memset(r->cookies, 0, r->count * sizeof(void *));
 	memset(r->base, 0, (size_t)r->count * r->desc_size);
 }

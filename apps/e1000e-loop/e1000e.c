@@ -350,7 +350,7 @@ unsigned e1000e_rx_poll(struct e1000e *nic, struct e1000e_frame *out,
 
 	n = ud_desc_poll(nic->rx, max < 64 ? max : 64);	/* DD, then rmb */
 	for (unsigned i = 0; i < n; i++) {
-		const struct e1000e_rx_desc *d = ud_desc_tail_slot(nic->rx, i);
+		const struct e1000e_rx_desc *d = ud_desc_head_slot(nic->rx, i);
 
 		out[i].len = le16toh(d->length);
 		out[i].status = d->status;

@@ -3,26 +3,75 @@
  * Device descriptor rings.
  *
  * A descriptor ring is @count descriptors of @desc_size bytes each, in one
- * IOVA-contiguous, aligned, zeroed block of DMA memory, that the driver
- * fills (posts) and the device completes.  The driver keeps two indices
- * that wrap at @count: head, the next slot to post, and tail, the oldest
- * posted slot not yet reaped.  With each posted slot goes a cookie (any
- * pointer, typically the struct ud_buf the descriptor points at), handed
- * back when the slot is reaped.
+ * IOVA-contiguous, aligned, zeroed block of DMA memory.  Its words are the
+ * devices' own (Intel's datasheets, the NVMe specification) and io_uring's:
+ * the producer of a ring owns its tail, the consumer its head.  Both
+ * indices wrap at @count.
  *
- * Posting then ringing the doorbell (writing head to the device's tail
- * register) orders the descriptor stores before the register store
- * (ud_dma_wmb(), see uiodma/barrier.h).  Completions are found either by
- * polling a done bit the device sets in each descriptor (ud_desc_reap()),
- * or, after an interrupt or from a head index the device reports,
- * by reaping up to that index (ud_desc_reap_upto()); both order the
+ * Producer rings (the default).  The driver produces: it fills (posts)
+ * descriptors at its tail, the next free slot, and rings the doorbell,
+ * which writes the tail to the device's tail register.  The device
+ * consumes them from its own head and marks each done (a done bit in the
+ * descriptor) or reports its head (a register, or a field of a completion).
+ * The driver's head is the oldest posted slot it has not reaped yet.  With
+ * each posted slot goes a cookie (any pointer, typically the struct ud_buf
+ * the descriptor points at), handed back when the slot is reaped.  By
+ * default one slot stays empty (at most @count - 1 posted), since devices
+ * read head == tail as "ring empty"; UD_DESC_USE_ALL lifts that.
+ *
+ * Phase rings (UD_DESC_PHASE), the NVMe completion-queue model.  The
+ * device produces entries; the driver consumes them from its head and
+ * rings the doorbell, which writes the head to the device's head
+ * register, handing the slots back.  The device's tail is its own; the
+ * driver learns of new entries from a phase tag (@done_mask, one bit) that
+ * the device inverts in each entry it writes, pass after pass: 1 on its
+ * first pass over the zeroed ring, 0 on the second, and so on.  The driver
+ * expects phase 1 first (ud_desc_ring_phase()), takes the entries whose tag
+ * matches, and flips what it expects each time its head wraps.  The driver
+ * posts nothing to a phase ring.
+ *
+ * Which index goes to which register:
+ *
+ *   ring             ud_desc_doorbell() writes     the device reports
+ *   82574 TX         tail -> TDT (BAR0 0x03818)    DD bit, or TDH (0x03810)
+ *   82574 RX         tail -> RDT (BAR0 0x02818)    DD bit, or RDH (0x02810)
+ *   NVMe SQ y        tail -> SQyTDBL, at BAR0      its SQ head in each
+ *                    0x1000 + 2y * (4 << DSTRD)    completion (SQHD)
+ *   NVMe CQ y        head -> CQyHDBL, at BAR0      the Phase Tag of
+ *   (phase ring)     0x1000 + (2y+1) * (4<<DSTRD)  each entry it writes
+ *
+ * An 82574 ring is a producer ring reaped by done bit (ud_desc_reap()) or
+ * by the head register (ud_desc_reap_upto(r, TDH)); an NVMe submission
+ * queue is a producer ring without done bits, reaped up to the SQ Head
+ * Pointer each completion carries (ud_desc_reap_upto(sq, SQHD)); its
+ * completion queue is a phase ring whose done_mask is the Phase Tag.
+ *
+ * Sources: Intel 82574 GbE Controller Family datasheet, section 7.1.8
+ * (receive descriptor queue structure: software adds descriptors by
+ * writing the tail, hardware advances the head, head == tail is empty),
+ * the transmit descriptor ring of section 7.2 and the RDH/RDT/TDH/TDT
+ * register descriptions (also the PCI/PCI-X Family Software Developer's
+ * Manual 13.4.29 RDT, 13.4.39 TDH, 13.4.40 TDT); NVM Express Base
+ * Specification 1.4, section 4.1 (the submitter of a queue owns its tail,
+ * the consumer its head; a queue is full when head == tail + 1), 3.1.25
+ * (SQyTDBL), 3.1.26 (CQyHDBL) and 4.6 (completion queue entry: SQ Head
+ * Pointer in DW2 15:0, Phase Tag in DW3 bit 16, inverted by the
+ * controller on each pass);
+ * io_uring(7) (the application advances the SQ tail and the CQ head).
+ *
+ * Ordering: ringing the doorbell orders the descriptor stores before the
+ * register store (ud_dma_wmb(), see uiodma/barrier.h); polling orders the
  * device's writes before the caller reads the descriptors (ud_dma_rmb()).
  *
- * By default one slot stays empty (at most @count - 1 posted), since most
- * devices read head == tail as "ring empty"; UD_DESC_USE_ALL lifts that.
+ * Errors: creation returns NULL with errno and ud_errmsg() set; the inline
+ * calls report a full ring by their return value (documented per call).
  *
- * A ring is used by one thread at a time (a queue is per-thread in
- * userspace drivers); nothing here is atomic.
+ * Ownership: a ring made by ud_desc_ring_create() owns its zone; free the
+ * ring (ud_desc_ring_free()) before closing the memory it came from, and
+ * only once the device no longer uses it.  Cookies stay the caller's.
+ *
+ * Threads: a ring is used by one thread at a time (a queue is per-thread
+ * in userspace drivers); nothing here is atomic.
  *
  * Example (a TX ring of 16-byte descriptors with a done bit in byte 12):
  *
@@ -39,11 +88,27 @@
  *
  *	struct txd d = { htole64(ud_buf_data_iova(b)), htole32(CMD | len), 0 };
  *	if (ud_desc_post_copy(r, &d, b) == 0)
- *		ud_desc_doorbell(r);
+ *		ud_desc_doorbell(r);                // TDT = tail
  *	...
  *	void *done[32];
  *	unsigned n = ud_desc_reap(r, done, 32);     // buffers sent
  *	ud_pool_put_bulk(pool, (struct ud_buf **)done, n);
+ *
+ * Example (an NVMe completion queue of 16-byte entries):
+ *
+ *	p.count = depth;
+ *	p.desc_size = 16;
+ *	p.align = 4096;
+ *	p.doorbell = cq_head_doorbell;
+ *	p.done_off = 12;                            // DW3
+ *	p.done_mask = 1u << 16;                     // Phase Tag
+ *	p.flags = UD_DESC_PHASE;
+ *	struct ud_desc_ring *cq = ud_desc_ring_create(mem, &p);
+ *	...
+ *	void *cqe[8];
+ *	unsigned n = ud_desc_reap(cq, cqe, 8);      // entries, oldest first
+ *	// read them, then hand the slots back:
+ *	ud_desc_doorbell(cq);                       // CQyHDBL = head
  */
 #ifndef UIODMA_DESC_H
 #define UIODMA_DESC_H
@@ -69,6 +134,10 @@ struct ud_zone;
 				 * ownership bit the device clears); else
 				 * done when any of them is 1 */
 #define UD_DESC_NUMA       0x8u /* numa_node is set */
+#define UD_DESC_PHASE      0x10u /* a phase ring: the device produces, the
+				 * done_mask bit is its phase tag (see
+				 * above); not with the three flags above
+				 * it but UD_DESC_NUMA */
 
 #define UD_DESC_NAME_LEN 32
 
@@ -84,12 +153,14 @@ struct ud_zone;
  * @boundary: a power of two the ring must not cross in IOVA (e.g. 4 GiB
  *	for devices with a 32-bit ring-address high/low split); 0 = none.
  * @iova_max: highest IOVA any descriptor may have; 0 = no limit.
- * @doorbell: the device's tail register (written by ud_desc_doorbell()),
- *	or NULL.
+ * @doorbell: the device register ud_desc_doorbell() writes: its tail
+ *	register for a producer ring (TDT, RDT, SQyTDBL), its head register
+ *	for a phase ring (CQyHDBL); or NULL.
  * @done_off: byte offset of the 32-bit little-endian word holding the done
- *	bits in a descriptor; 4-byte aligned.
+ *	bits (or the phase tag) in a descriptor; 4-byte aligned.
  * @done_mask: the done bits in that word; 0 = no done bits (reap with
- *	ud_desc_reap_upto() or ud_desc_reap_fn()).
+ *	ud_desc_reap_upto() or ud_desc_reap_fn()).  With UD_DESC_PHASE, the
+ *	phase tag: exactly one bit.
  * @numa_node: node of the memory, with UD_DESC_NUMA in @flags.
  * @flags: UD_DESC_*.
  */
@@ -119,10 +190,11 @@ struct ud_desc_ring {
 	uint64_t iova;          /* its IOVA */
 	uint32_t desc_size;
 	uint32_t count;
-	uint32_t head;          /* next slot to post */
-	uint32_t tail;          /* oldest posted slot not reaped */
-	uint32_t in_flight;     /* posted, not reaped */
-	uint32_t capacity;      /* count or count - 1 */
+	uint32_t tail;          /* producer ring: next slot to post */
+	uint32_t head;          /* oldest slot not consumed (reaped) */
+	uint32_t in_flight;     /* producer ring: posted, not reaped */
+	uint32_t capacity;      /* count, count - 1, or 0 for a phase ring */
+	uint32_t phase;         /* phase ring: the tag of new entries at head */
 	uint32_t done_off;
 	uint32_t done_mask;     /* little-endian (memory order) */
 	uint32_t done_zero;     /* done when masked bits are 0 */
@@ -143,7 +215,8 @@ struct ud_desc_ring {
  * requested alignment and boundary and zeroes it.
  *
  * Return: the ring, or NULL with errno set (EINVAL bad parameters, ENOMEM
- * no memory; the message says which and what to change).
+ * no memory; the message says which and what to change).  Thread-safe
+ * for different @p, as ud_zone_reserve() is.
  */
 struct ud_desc_ring *ud_desc_ring_create(struct ud_mem *m,
 					 const struct ud_desc_ring_params *p);
@@ -175,7 +248,8 @@ struct ud_desc_ring *ud_desc_ring_create_mem(const struct ud_desc_ring_params *p
 void ud_desc_ring_free(struct ud_desc_ring *r);
 
 /**
- * ud_desc_ring_reset() - forget every posted descriptor and zero the ring.
+ * ud_desc_ring_reset() - forget every posted descriptor and zero the ring:
+ * head and tail back to 0, a phase ring expects phase 1 again.
  * @r: the ring.  The device must be stopped (its indices reset too).
  */
 void ud_desc_ring_reset(struct ud_desc_ring *r);
@@ -218,8 +292,22 @@ static inline unsigned ud_desc_ring_count(const struct ud_desc_ring *r)
 }
 
 /**
- * ud_desc_ring_head() - index of the next slot to post; the value the
- * doorbell gets.
+ * ud_desc_ring_tail() - the producer index of a producer ring: the next
+ * slot to post, the value the doorbell writes to the device's tail
+ * register (TDT, RDT, SQyTDBL).
+ * @r: the ring.
+ *
+ * Return: 0 to count - 1 (0 for a phase ring).
+ */
+static inline unsigned ud_desc_ring_tail(const struct ud_desc_ring *r)
+{
+	return r->tail;
+}
+
+/**
+ * ud_desc_ring_head() - the consumer index: the oldest posted slot not yet
+ * reaped (producer ring), or the next entry to consume (phase ring, the
+ * value the doorbell writes to the device's head register, CQyHDBL).
  * @r: the ring.
  *
  * Return: 0 to count - 1.
@@ -230,21 +318,22 @@ static inline unsigned ud_desc_ring_head(const struct ud_desc_ring *r)
 }
 
 /**
- * ud_desc_ring_tail() - index of the oldest posted slot not yet reaped.
+ * ud_desc_ring_phase() - the phase tag a phase ring expects in the entry
+ * at its head: 1 on the device's first pass, flipped at each wrap.
  * @r: the ring.
  *
- * Return: 0 to count - 1.
+ * Return: 0 or 1 (1 for a producer ring, where it has no meaning).
  */
-static inline unsigned ud_desc_ring_tail(const struct ud_desc_ring *r)
+static inline unsigned ud_desc_ring_phase(const struct ud_desc_ring *r)
 {
-	return r->tail;
+	return r->phase;
 }
 
 /**
  * ud_desc_in_flight() - descriptors posted and not yet reaped.
  * @r: the ring.
  *
- * Return: the number.
+ * Return: the number (0 for a phase ring).
  */
 static inline unsigned ud_desc_in_flight(const struct ud_desc_ring *r)
 {
@@ -255,7 +344,7 @@ static inline unsigned ud_desc_in_flight(const struct ud_desc_ring *r)
  * ud_desc_free_count() - descriptors that can be posted now.
  * @r: the ring.
  *
- * Return: the number.
+ * Return: the number (0 for a phase ring).
  */
 static inline unsigned ud_desc_free_count(const struct ud_desc_ring *r)
 {
@@ -282,17 +371,18 @@ static inline unsigned ud_desc__add(const struct ud_desc_ring *r, unsigned idx,
 }
 
 /**
- * ud_desc_tail_slot() - address of the @i-th oldest posted descriptor.
+ * ud_desc_head_slot() - address of the @i-th slot from the head: the
+ * @i-th oldest posted descriptor (producer ring) or new entry (phase ring).
  * @r: the ring.
- * @i: 0 (the oldest) to in_flight - 1.
+ * @i: 0 (the oldest) to what ud_desc_poll() returned - 1.
  *
  * For reading completions found by ud_desc_poll() before ud_desc_consume().
  *
  * Return: the address.
  */
-static inline void *ud_desc_tail_slot(const struct ud_desc_ring *r, unsigned i)
+static inline void *ud_desc_head_slot(const struct ud_desc_ring *r, unsigned i)
 {
-	return ud_desc_slot(r, ud_desc__add(r, r->tail, i));
+	return ud_desc_slot(r, ud_desc__add(r, r->head, i));
 }
 
 /* ---- posting ----------------------------------------------------------- */
@@ -304,28 +394,30 @@ static inline void *ud_desc_tail_slot(const struct ud_desc_ring *r, unsigned i)
  * Fill the whole descriptor, done word included (a slot keeps what the
  * device last wrote into it).
  *
- * Return: the slot, or NULL when the ring is full.
+ * Return: the slot, or NULL when the ring is full (always for a phase
+ * ring).
  */
 static inline void *ud_desc_next(const struct ud_desc_ring *r)
 {
-	return r->in_flight < r->capacity ? ud_desc_slot(r, r->head) : NULL;
+	return r->in_flight < r->capacity ? ud_desc_slot(r, r->tail) : NULL;
 }
 
 /**
  * ud_desc_post() - post the slot ud_desc_next() returned.
- * @r: the ring; not full.
+ * @r: a producer ring, not full (undefined otherwise).
  * @cookie: handed back when the slot is reaped.
  *
- * The device does not see it before ud_desc_doorbell().
+ * Advances the tail.  The device does not see the slot before
+ * ud_desc_doorbell().
  *
  * Return: the index of the posted slot.
  */
 static inline unsigned ud_desc_post(struct ud_desc_ring *r, void *cookie)
 {
-	unsigned idx = r->head;
+	unsigned idx = r->tail;
 
 	r->cookies[idx] = cookie;
-	r->head = ud_desc__add(r, idx, 1);
+	r->tail = ud_desc__add(r, idx, 1);
 	r->in_flight++;
 	return idx;
 }
@@ -336,14 +428,15 @@ static inline unsigned ud_desc_post(struct ud_desc_ring *r, void *cookie)
  * @desc: desc_size bytes, in the device's byte order.
  * @cookie: handed back when the slot is reaped.
  *
- * Return: 0, or -ENOBUFS when the ring is full (errno left alone).
+ * Return: 0, or -ENOBUFS when the ring is full (always for a phase ring;
+ * errno left alone).
  */
 static inline int ud_desc_post_copy(struct ud_desc_ring *r, const void *desc,
 				    void *cookie)
 {
 	if (r->in_flight >= r->capacity)
 		return -ENOBUFS;
-	memcpy(ud_desc_slot(r, r->head), desc, r->desc_size);
+	memcpy(ud_desc_slot(r, r->tail), desc, r->desc_size);
 	ud_desc_post(r, cookie);
 	return 0;
 }
@@ -355,7 +448,8 @@ static inline int ud_desc_post_copy(struct ud_desc_ring *r, const void *desc,
  * @cookies: @n cookies, or NULL for all-NULL cookies.
  * @n: how many.
  *
- * Return: @n, or 0 when fewer than @n slots were free.
+ * Return: @n, or 0 when fewer than @n slots were free (a phase ring has
+ * none).
  */
 static inline unsigned ud_desc_post_bulk(struct ud_desc_ring *r,
 					 const void *descs, void *const *cookies,
@@ -365,43 +459,51 @@ static inline unsigned ud_desc_post_bulk(struct ud_desc_ring *r,
 
 	if (n > r->capacity - r->in_flight)
 		return 0;
-	unsigned first = r->count - r->head;
+	unsigned first = r->count - r->tail;
 
 	if (first > n)
 		first = n;
-	memcpy(ud_desc_slot(r, r->head), src, (size_t)first * r->desc_size);
+	memcpy(ud_desc_slot(r, r->tail), src, (size_t)first * r->desc_size);
 	if (n > first)
 		memcpy(r->base, src + (size_t)first * r->desc_size,
 		       (size_t)(n - first) * r->desc_size);
 	for (unsigned i = 0; i < n; i++)
-		r->cookies[ud_desc__add(r, r->head, i)] = cookies ? cookies[i]
+		r->cookies[ud_desc__add(r, r->tail, i)] = cookies ? cookies[i]
 								  : NULL;
-	r->head = ud_desc__add(r, r->head, n);
+	r->tail = ud_desc__add(r, r->tail, n);
 	r->in_flight += n;
 	return n;
 }
 
 /**
- * ud_desc_doorbell() - tell the device about everything posted: write the
- * head index to the doorbell register, after the descriptor stores
- * (ud_mmio_write32(): ud_dma_wmb() then the MMIO store).
+ * ud_desc_doorbell() - tell the device: for a producer ring, about
+ * everything posted (the tail goes to its tail register: TDT, RDT,
+ * SQyTDBL); for a phase ring, that the entries consumed are free again
+ * (the head goes to its head register: CQyHDBL).
  * @r: the ring, made with a doorbell.
  *
- * For a write-combining doorbell mapping, follow with ud_mmio_wmb().
+ * The store comes after every earlier store to DMA memory
+ * (ud_mmio_write32(): ud_dma_wmb() then the MMIO store).  For a
+ * write-combining doorbell mapping, follow with ud_mmio_wmb().
  */
 static inline void ud_desc_doorbell(struct ud_desc_ring *r)
 {
-	ud_mmio_write32(r->doorbell, r->head);
+	ud_mmio_write32(r->doorbell,
+			(r->flags & UD_DESC_PHASE) ? r->head : r->tail);
 }
 
 /* ---- completion -------------------------------------------------------- */
 
 /**
- * ud_desc_is_done() - whether the device has marked slot @idx done.
+ * ud_desc_is_done() - whether the device has marked slot @idx done (for a
+ * phase ring: written it on its current pass).
  * @r: the ring, made with a done_mask.
  * @idx: slot.
  *
- * One volatile load of the done word; no barrier.
+ * One volatile load of the done word; no barrier.  In a phase ring, slots
+ * from the head to the end of the ring are new when their tag equals the
+ * expected phase, slots before the head (the device's next pass) when it
+ * differs.
  *
  * Return: nonzero when done.
  */
@@ -410,27 +512,31 @@ static inline int ud_desc_is_done(const struct ud_desc_ring *r, unsigned idx)
 	uint32_t w = ud_read_once32(r->base + (size_t)idx * r->desc_size +
 				    r->done_off) & r->done_mask;
 
+	if (r->flags & UD_DESC_PHASE)
+		return (w != 0) == (idx >= r->head ? r->phase : !r->phase);
 	return r->done_zero ? w == 0 : w != 0;
 }
 
 /**
- * ud_desc_poll() - count completed descriptors from the tail, oldest
- * first, without reaping them.
+ * ud_desc_poll() - count completed descriptors (phase ring: new entries)
+ * from the head, oldest first, without consuming them.
  * @r: the ring, made with a done_mask.
  * @max: count at most this many.
  *
  * Stops at the first slot that is not done.  When it returns nonzero it
  * has issued ud_dma_rmb(): the caller may read those descriptors
- * (ud_desc_tail_slot()) and then ud_desc_consume() them.
+ * (ud_desc_head_slot()) and then ud_desc_consume() them.
  *
- * Return: the number done, 0 to min(@max, in-flight).
+ * Return: the number done, 0 to min(@max, in-flight), or for a phase ring
+ * 0 to min(@max, count).
  */
 static inline unsigned ud_desc_poll(const struct ud_desc_ring *r, unsigned max)
 {
-	unsigned n = 0, idx = r->tail;
+	unsigned n = 0, idx = r->head;
+	unsigned lim = (r->flags & UD_DESC_PHASE) ? r->count : r->in_flight;
 
-	if (max > r->in_flight)
-		max = r->in_flight;
+	if (max > lim)
+		max = lim;
 	while (n < max && ud_desc_is_done(r, idx)) {
 		n++;
 		idx = ud_desc__add(r, idx, 1);
@@ -440,23 +546,49 @@ static inline unsigned ud_desc_poll(const struct ud_desc_ring *r, unsigned max)
 	return n;
 }
 
+/* ud_desc_consume() of a phase ring: the head moves, the phase flips at
+ * the wrap (at most one: @n <= count). */
+static inline unsigned ud_desc__consume_phase(struct ud_desc_ring *r,
+					      unsigned n, void **cookies)
+{
+	if (n > r->count)
+		n = r->count;
+	for (unsigned i = 0; cookies && i < n; i++)
+		cookies[i] = ud_desc_head_slot(r, i);
+	r->head += n;
+	if (r->head >= r->count) {
+		r->head -= r->count;
+		r->phase ^= 1;
+	}
+	return n;
+}
+
 /**
- * ud_desc_consume() - reap the @n oldest posted descriptors.
+ * ud_desc_consume() - reap the @n oldest posted descriptors (phase ring:
+ * consume the @n entries at the head).
  * @r: the ring.
- * @n: at most in-flight (more is clamped).
- * @cookies: receives their cookies, oldest first, or NULL.
+ * @n: at most in-flight (more is clamped); for a phase ring at most what
+ *	ud_desc_poll() returned (only count is checked).
+ * @cookies: receives their cookies, oldest first, or NULL.  A phase ring
+ *	has no cookies: it stores the entries' addresses, readable until the
+ *	next ud_desc_doorbell() hands the slots back to the device.
  *
- * With UD_DESC_CLEAR_DONE the done bits of those slots are cleared.
+ * Advances the head; a phase ring flips its expected phase when the head
+ * wraps.  With UD_DESC_CLEAR_DONE the done bits of those slots are
+ * cleared.  The device learns of a phase ring's progress only from
+ * ud_desc_doorbell().
  *
- * Return: the number reaped.
+ * Return: the number consumed.
  */
 static inline unsigned ud_desc_consume(struct ud_desc_ring *r, unsigned n,
 				       void **cookies)
 {
+	if (r->flags & UD_DESC_PHASE)
+		return ud_desc__consume_phase(r, n, cookies);
 	if (n > r->in_flight)
 		n = r->in_flight;
 	for (unsigned i = 0; i < n; i++) {
-		unsigned idx = r->tail;
+		unsigned idx = r->head;
 
 		if (cookies)
 			cookies[i] = r->cookies[idx];
@@ -466,21 +598,23 @@ static inline unsigned ud_desc_consume(struct ud_desc_ring *r, unsigned n,
 
 			ud_write_once32(w, ud_read_once32(w) & ~r->done_mask);
 		}
-		r->tail = ud_desc__add(r, idx, 1);
+		r->head = ud_desc__add(r, idx, 1);
 	}
 	r->in_flight -= n;
 	return n;
 }
 
 /**
- * ud_desc_reap() - reap the completed descriptors at the tail (poll the
- * done bits, then consume).
+ * ud_desc_reap() - reap the completed descriptors at the head (poll the
+ * done bits or phase tags, then consume).
  * @r: the ring, made with a done_mask.
- * @cookies: receives the cookies, oldest first, or NULL.
+ * @cookies: receives the cookies (phase ring: the entries), oldest first,
+ *	or NULL.
  * @max: at most this many.
  *
  * Use in a polling loop, or after an interrupt.  The slots' contents stay
- * readable until they are posted again.
+ * readable until they are posted again (phase ring: until
+ * ud_desc_doorbell()).
  *
  * Return: the number reaped.
  */
@@ -492,15 +626,15 @@ static inline unsigned ud_desc_reap(struct ud_desc_ring *r, void **cookies,
 
 /**
  * ud_desc_reap_upto() - reap every posted descriptor before slot @hw_idx.
- * @r: the ring.
+ * @r: a producer ring (a phase ring reaps nothing here).
  * @hw_idx: the device's head (next slot it will process), as read from its
- *	register (with ud_mmio_read32()) or a head write-back after an
- *	interrupt.  Out of range or beyond what was posted: clamped to
- *	in-flight.
+ *	register (TDH, RDH, with ud_mmio_read32()), a head write-back after
+ *	an interrupt, or the SQ Head Pointer of an NVMe completion.  Out of
+ *	range or beyond what was posted: clamped to in-flight.
  * @cookies: receives the cookies, oldest first, or NULL.
  * @max: at most this many.
  *
- * @hw_idx == tail means nothing done (so with UD_DESC_USE_ALL a full ring
+ * @hw_idx == head means nothing done (so with UD_DESC_USE_ALL a full ring
  * that the device completed entirely cannot be told from one it has not
  * started; devices that report indices need count - 1 slots).  Issues
  * ud_dma_rmb() before returning.
@@ -515,7 +649,7 @@ static inline unsigned ud_desc_reap_upto(struct ud_desc_ring *r,
 
 	if (hw_idx >= r->count)
 		hw_idx %= r->count;
-	n = hw_idx >= r->tail ? hw_idx - r->tail : hw_idx + r->count - r->tail;
+	n = hw_idx >= r->head ? hw_idx - r->head : hw_idx + r->count - r->head;
 	if (n > r->in_flight)
 		n = r->in_flight;
 	if (n > max)
@@ -525,9 +659,9 @@ static inline unsigned ud_desc_reap_upto(struct ud_desc_ring *r,
 }
 
 /**
- * ud_desc_reap_fn() - reap completed descriptors at the tail as judged by
+ * ud_desc_reap_fn() - reap completed descriptors at the head as judged by
  * a predicate.
- * @r: the ring.
+ * @r: a producer ring (a phase ring reaps nothing here).
  * @done: called on each descriptor from the oldest; returns nonzero when
  *	it is complete.  Read the done word with ud_read_once32().
  * @arg: passed to @done.
@@ -540,7 +674,7 @@ static inline unsigned ud_desc_reap_fn(struct ud_desc_ring *r,
 				       int (*done)(const void *desc, void *arg),
 				       void *arg, void **cookies, unsigned max)
 {
-	unsigned n = 0, idx = r->tail;
+	unsigned n = 0, idx = r->head;
 
 	if (max > r->in_flight)
 		max = r->in_flight;

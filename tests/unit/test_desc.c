@@ -211,7 +211,7 @@ START_TEST(test_model)
 						  want);
 			} else {
 				for (unsigned i = 0; i < n; i++) {
-					unsigned h = ud_desc_ring_head(r);
+					unsigned t = ud_desc_ring_tail(r);
 
 					if (c->post_mode == 0) {
 						int rc = ud_desc_post_copy(r, &ds[i],
@@ -227,7 +227,7 @@ START_TEST(test_model)
 							REQ(d == NULL);
 							break;
 						}
-						REQ_EQ(d, &mem[h]);
+						REQ_EQ(d, &mem[t]);
 						d->addr = ds[i].addr;
 						d->len = 0;
 						/* with CLEAR_DONE the done bit
@@ -236,7 +236,7 @@ START_TEST(test_model)
 							REQ_EQ(d->status, 0);
 						else
 							d->status = ds[i].status;
-						REQ_EQ(ud_desc_post(r, ck[i]), h);
+						REQ_EQ(ud_desc_post(r, ck[i]), t);
 					}
 				}
 				want = n <= cap - f_n ? n : cap - f_n;
@@ -251,7 +251,7 @@ START_TEST(test_model)
 				next_id++;
 				f_n++;
 			}
-			REQ_EQ(ud_desc_ring_head(r), (f_head + f_n) % count);
+			REQ_EQ(ud_desc_ring_tail(r), (f_head + f_n) % count);
 		} else if (op == 1) { /* doorbell */
 			if (rand() % 2) {
 				ud_desc_doorbell(r);
@@ -311,7 +311,7 @@ START_TEST(test_model)
 				got = ud_desc_poll(r, max);
 				REQ_EQ(got, expect);
 				for (unsigned i = 0; i < got; i++) {
-					struct tdesc *d = ud_desc_tail_slot(r, i);
+					struct tdesc *d = ud_desc_head_slot(r, i);
 
 					REQ_EQ(d->len,
 							  (uint32_t)(fifo[(f_head + i) % count] * 3));
@@ -328,7 +328,7 @@ START_TEST(test_model)
 			f_n -= got;
 			dev_done -= got;
 			reaped_total += got;
-			REQ_EQ(ud_desc_ring_tail(r), f_head);
+			REQ_EQ(ud_desc_ring_head(r), f_head);
 		}
 		REQ_EQ(ud_desc_in_flight(r), f_n);
 		REQ_EQ(ud_desc_free_count(r), cap - f_n);
@@ -337,10 +337,226 @@ START_TEST(test_model)
 	ck_assert_uint_gt(wraps, 10);
 	ud_desc_ring_reset(r);
 	ck_assert_uint_eq(ud_desc_in_flight(r), 0);
-	ck_assert_uint_eq(ud_desc_ring_head(r), 0);
+	ck_assert_uint_eq(ud_desc_ring_tail(r), 0);
 	ud_desc_ring_free(r);
 	free(model_cookie);
 	free(fifo);
+	free(mem);
+}
+END_TEST
+
+/* ---- phase rings (NVMe completion queues) ------------------------------ */
+
+/* A completion entry as NVMe lays it out: the phase tag is bit 16 of DW3. */
+struct tcqe {
+	uint32_t result;
+	uint32_t rsvd;
+	uint32_t sq;
+	uint32_t status;
+};
+
+#define PHASE_BIT (1u << 16)
+
+static struct ud_desc_ring *phase_ring(struct tcqe *mem, unsigned count,
+				       volatile uint32_t *db)
+{
+	struct ud_desc_ring_params p = UD_DESC_RING_PARAMS_INIT;
+
+	p.name = "cq";
+	p.count = count;
+	p.desc_size = sizeof(struct tcqe);
+	p.doorbell = db;
+	p.done_off = offsetof(struct tcqe, status);
+	p.done_mask = PHASE_BIT;
+	p.flags = UD_DESC_PHASE;
+	return ud_desc_ring_create_mem(&p, mem, FAKE_IOVA,
+				       count * sizeof(struct tcqe));
+}
+
+/* The controller posts entry @id at its tail @t with its phase @ph. */
+static void cq_write(struct tcqe *cq, unsigned t, uint32_t id, unsigned ph)
+{
+	cq[t].result = id;
+	ud_dma_wmb();
+	ud_write_once32(&cq[t].status, htole32(ph ? PHASE_BIT : 0) |
+			(cq[t].status & ~htole32(PHASE_BIT)));
+}
+
+START_TEST(test_phase_params)
+{
+	struct ud_desc_ring_params p = UD_DESC_RING_PARAMS_INIT;
+	struct tcqe *mem = alloc_ring_mem(16 * sizeof(struct tcqe));
+	volatile uint32_t db = 0;
+	struct ud_desc_ring *r;
+	struct tcqe e = { 0 };
+
+	p.count = 16;
+	p.desc_size = sizeof(struct tcqe);
+	p.done_off = offsetof(struct tcqe, status);
+	p.flags = UD_DESC_PHASE;
+	errno = 0;
+	ck_assert_ptr_null(ud_desc_ring_create_mem(&p, mem, FAKE_IOVA, 4096));
+	ck_assert_int_eq(errno, EINVAL);
+	ck_assert_ptr_nonnull(strstr(ud_errmsg(), "exactly one bit"));
+	p.done_mask = PHASE_BIT | 1;
+	ck_assert_ptr_null(ud_desc_ring_create_mem(&p, mem, FAKE_IOVA, 4096));
+	ck_assert_ptr_nonnull(strstr(ud_errmsg(), "exactly one bit"));
+	p.done_mask = PHASE_BIT;
+	for (unsigned f = UD_DESC_USE_ALL; f <= UD_DESC_DONE_ZERO; f <<= 1) {
+		p.flags = UD_DESC_PHASE | f;
+		ck_assert_ptr_null(ud_desc_ring_create_mem(&p, mem, FAKE_IOVA,
+							   4096));
+		ck_assert_ptr_nonnull(strstr(ud_errmsg(), "does not go with"));
+	}
+
+	r = phase_ring(mem, 16, &db);
+	ck_assert_ptr_nonnull(r);
+	ck_assert_uint_eq(ud_desc_ring_phase(r), 1);
+	ck_assert_uint_eq(ud_desc_ring_head(r), 0);
+	/* The device produces: nothing can be posted. */
+	ck_assert_uint_eq(ud_desc_free_count(r), 0);
+	ck_assert_ptr_null(ud_desc_next(r));
+	ck_assert_int_eq(ud_desc_post_copy(r, &e, NULL), -ENOBUFS);
+	ck_assert_uint_eq(ud_desc_post_bulk(r, &e, NULL, 1), 0);
+	/* Zeroed memory holds no entry; neither reap_upto nor reap_fn
+	 * consume from a phase ring. */
+	ck_assert_uint_eq(ud_desc_poll(r, 16), 0);
+	cq_write(mem, 0, 7, 1);
+	ck_assert_uint_eq(ud_desc_reap_upto(r, 1, NULL, 16), 0);
+	ck_assert_uint_eq(ud_desc_reap_fn(r, pred_done, NULL, NULL, 16), 0);
+	ck_assert_uint_eq(ud_desc_poll(r, 16), 1);
+	ud_desc_ring_reset(r);
+	ck_assert_uint_eq(ud_desc_poll(r, 16), 0);
+	ud_desc_ring_free(r);
+	free(mem);
+}
+END_TEST
+
+/* Step by step through two wraps of a 4-entry ring: partial batches, a
+ * batch across the wrap, the flip of the expected phase, the doorbell. */
+START_TEST(test_phase_wrap)
+{
+	struct tcqe *mem = alloc_ring_mem(4 * sizeof(struct tcqe));
+	volatile uint32_t db = 0xdeadbeef;
+	struct ud_desc_ring *r = phase_ring(mem, 4, &db);
+	void *e[4];
+
+	ck_assert_ptr_nonnull(r);
+	/* pass 1 (tag 1): entries 1, 2, 3 in slots 0..2 */
+	for (unsigned i = 0; i < 3; i++)
+		cq_write(mem, i, 1 + i, 1);
+	ck_assert_uint_eq(ud_desc_poll(r, 2), 2);       /* max honoured */
+	ck_assert_uint_eq(ud_desc_poll(r, 4), 3);
+	ck_assert_uint_eq(((struct tcqe *)ud_desc_head_slot(r, 2))->result, 3);
+	ck_assert_uint_eq(ud_desc_consume(r, 1, e), 1); /* part of a batch */
+	ck_assert_ptr_eq(e[0], &mem[0]);
+	ck_assert_uint_eq(ud_desc_poll(r, 4), 2);
+	ck_assert_uint_eq(ud_desc_reap(r, e, 4), 2);
+	ck_assert_ptr_eq(e[1], &mem[2]);
+	ck_assert_uint_eq(ud_desc_ring_head(r), 3);
+	ck_assert_uint_eq(ud_desc_ring_phase(r), 1);
+	ck_assert_uint_eq(ud_desc_poll(r, 4), 0);       /* old entries stay old */
+	ud_desc_doorbell(r);
+	ck_assert_uint_eq(db, htole32(3));
+
+	/* slot 3 closes pass 1 (tag 1); slots 0, 1 open pass 2 (tag 0) */
+	cq_write(mem, 3, 4, 1);
+	cq_write(mem, 0, 5, 0);
+	cq_write(mem, 1, 6, 0);
+	ck_assert_uint_eq(ud_desc_poll(r, 4), 3);       /* across the wrap */
+	ck_assert_uint_eq(((struct tcqe *)ud_desc_head_slot(r, 1))->result, 5);
+	ck_assert_uint_eq(ud_desc_reap(r, e, 1), 1);
+	ck_assert_uint_eq(ud_desc_ring_head(r), 0);
+	ck_assert_uint_eq(ud_desc_ring_phase(r), 0);    /* flipped at the wrap */
+	ck_assert_uint_eq(ud_desc_reap(r, e, 4), 2);
+	ck_assert_uint_eq(ud_desc_ring_head(r), 2);
+	ck_assert_uint_eq(ud_desc_poll(r, 4), 0);       /* slot 2 still tag 1 */
+	ud_desc_doorbell(r);
+	ck_assert_uint_eq(db, htole32(2));
+
+	/* the rest of pass 2, then pass 3 (tag 1) into slot 0 */
+	cq_write(mem, 2, 7, 0);
+	cq_write(mem, 3, 8, 0);
+	cq_write(mem, 0, 9, 1);
+	ck_assert_uint_eq(ud_desc_reap(r, e, 4), 3);
+	ck_assert_ptr_eq(e[2], &mem[0]);
+	ck_assert_uint_eq(mem[0].result, 9);
+	ck_assert_uint_eq(ud_desc_ring_head(r), 1);
+	ck_assert_uint_eq(ud_desc_ring_phase(r), 1);
+	ck_assert_uint_eq(ud_desc_poll(r, 4), 0);
+	ud_desc_ring_free(r);
+	free(mem);
+}
+END_TEST
+
+/*
+ * Random model of a controller and a host over many wraps.  The controller
+ * writes entries at its own tail, never filling the ring past the last
+ * head the host rang (full is head == tail + 1, as in NVMe); the host
+ * polls, consumes and rings in random, partial batches.  Every entry must
+ * be consumed once, in order, and poll() must count exactly the entries
+ * written and not consumed.
+ */
+START_TEST(test_phase_model)
+{
+	static const unsigned counts[] = { 2, 3, 7, 64, 1000 };
+	const unsigned count = counts[_i];
+	struct tcqe *mem = alloc_ring_mem(count * sizeof(struct tcqe));
+	volatile uint32_t db = 0;
+	struct ud_desc_ring *r = phase_ring(mem, count, &db);
+	unsigned dev_tail = 0, dev_phase = 1, dev_head = 0; /* controller */
+	unsigned host_head = 0, host_phase = 1, pending = 0;
+	uint32_t next_id = 1, expect_id = 1;
+	uint64_t flips = 0;
+
+	ck_assert_ptr_nonnull(r);
+	srand(2000 + (unsigned)_i);
+	for (int it = 0; it < 200000; it++) {
+		int op = rand() % 3;
+
+		if (op == 0) { /* the controller posts what room allows */
+			unsigned room = (dev_head + count - dev_tail - 1) % count;
+			unsigned k = (unsigned)rand() % (room + 1);
+
+			for (unsigned i = 0; i < k; i++) {
+				cq_write(mem, dev_tail, next_id++, dev_phase);
+				if (++dev_tail == count) {
+					dev_tail = 0;
+					dev_phase ^= 1;
+				}
+			}
+			pending += k;
+		} else if (op == 1) { /* the host takes a partial batch */
+			unsigned max = 1 + (unsigned)rand() % count;
+			unsigned n = ud_desc_poll(r, max), take;
+			void *e[1000];
+
+			REQ_EQ(n, pending < max ? pending : max);
+			for (unsigned i = 0; i < n; i++)
+				REQ_EQ(((struct tcqe *)ud_desc_head_slot(r, i))->result,
+				       expect_id + i);
+			take = n ? (unsigned)rand() % (n + 1) : 0;
+			REQ_EQ(ud_desc_consume(r, take, e), take);
+			for (unsigned i = 0; i < take; i++)
+				REQ_EQ(((struct tcqe *)e[i])->result, expect_id++);
+			pending -= take;
+			host_head += take;
+			if (host_head >= count) {
+				host_head -= count;
+				host_phase ^= 1;
+				flips++;
+			}
+			REQ_EQ(ud_desc_ring_head(r), host_head);
+			REQ_EQ(ud_desc_ring_phase(r), host_phase);
+		} else if (rand() % 2) { /* the host rings the head doorbell */
+			ud_desc_doorbell(r);
+			REQ_EQ(le32toh(db), host_head);
+			dev_head = host_head;
+		}
+	}
+	ck_assert_uint_gt(expect_id, 10000);
+	ck_assert_uint_gt(flips, 10);
+	ud_desc_ring_free(r);
 	free(mem);
 }
 END_TEST
@@ -437,6 +653,9 @@ static Suite *desc_suite(void)
 	tcase_add_test(tc, test_params);
 	tcase_add_test(tc, test_barriers_mmio);
 	tcase_add_loop_test(tc, test_model, 0, (int)(sizeof(cfgs) / sizeof(cfgs[0])));
+	tcase_add_test(tc, test_phase_params);
+	tcase_add_test(tc, test_phase_wrap);
+	tcase_add_loop_test(tc, test_phase_model, 0, 5);
 	suite_add_tcase(s, tc);
 
 	TCase *hp = tcase_create("hugepages");

@@ -5,7 +5,10 @@
  * descriptors, writes a result, and sets the done bit last, with the
  * barrier helpers a device's DMA engine obeys implicitly.  The driver posts
  * as much as fits, rings, reaps by done bit or by the device's head index,
- * and checks every completion in order.
+ * and checks every completion in order.  Then an NVMe-style queue pair: a
+ * submission ring (the device's progress comes back as the SQ head in each
+ * completion) and a phase ring of completions, which the device fills
+ * only as far as the host's head doorbell allows.
  *
  * The two threads share memory the way a CPU and a device do (volatile
  * accesses and barriers, not C11 atomics), so this program is deliberately
@@ -123,7 +126,7 @@ static void run(unsigned count, int by_index)
 		} else {
 			got = ud_desc_poll(r, 32);
 			for (unsigned i = 0; i < got; i++) {
-				struct tdesc *y = ud_desc_tail_slot(r, i);
+				struct tdesc *y = ud_desc_head_slot(r, i);
 
 				if (y->len != (uint32_t)((expect + i) * 3))
 					ck_abort_msg("descriptor %llu: len %u "
@@ -165,6 +168,141 @@ START_TEST(test_head_index)
 }
 END_TEST
 
+/* ---- an NVMe-style queue pair ------------------------------------------ */
+
+struct sqe {
+	uint64_t id;
+	uint64_t pad;
+};
+
+struct cqe {
+	uint64_t id;
+	uint32_t sqhd;   /* the device's SQ head after this command */
+	uint32_t status; /* bit 16: phase tag */
+};
+
+#define PTAG (1u << 16)
+
+struct qdev {
+	struct sqe *sq;
+	struct cqe *cq;
+	unsigned count;
+	volatile uint32_t sq_tail_db; /* written by the host */
+	volatile uint32_t cq_head_db; /* written by the host */
+	volatile int stop;
+	volatile int bad;
+};
+
+/* The controller: consume the SQ up to the tail doorbell, post one
+ * completion per command while the CQ has room (full: head == tail + 1). */
+static void *controller(void *arg)
+{
+	struct qdev *q = arg;
+	unsigned sq_head = 0, cq_tail = 0, phase = 1;
+	uint64_t seq = 1;
+
+	while (!q->stop) {
+		unsigned tail = le32toh(q->sq_tail_db);
+		unsigned cq_head = le32toh(q->cq_head_db);
+
+		if (sq_head == tail || (cq_tail + 1) % q->count == cq_head) {
+			sched_yield();
+			continue;
+		}
+		ud_dma_rmb(); /* doorbell before the command it covers */
+		if (q->sq[sq_head].id != seq)
+			q->bad = 1;
+		sq_head = (sq_head + 1) % q->count;
+		q->cq[cq_tail].id = seq++;
+		q->cq[cq_tail].sqhd = htole32(sq_head);
+		ud_dma_wmb(); /* the entry before its phase tag */
+		ud_write_once32(&q->cq[cq_tail].status, htole32(phase ? PTAG : 0));
+		if (++cq_tail == q->count) {
+			cq_tail = 0;
+			phase ^= 1;
+		}
+	}
+	return NULL;
+}
+
+static struct ud_desc_ring *qring(const char *name, void *mem, unsigned count,
+				  size_t size, volatile uint32_t *db,
+				  uint32_t phase_bit)
+{
+	struct ud_desc_ring_params p = UD_DESC_RING_PARAMS_INIT;
+
+	p.name = name;
+	p.count = count;
+	p.desc_size = size;
+	p.doorbell = db;
+	if (phase_bit) {
+		p.done_off = offsetof(struct cqe, status);
+		p.done_mask = phase_bit;
+		p.flags = UD_DESC_PHASE;
+	}
+	return ud_desc_ring_create_mem(&p, mem, 0x80000000ull, count * size);
+}
+
+START_TEST(test_queue_pair)
+{
+	const unsigned count = _i ? 5 : 64;
+	struct qdev *q = calloc(1, sizeof(*q));
+	struct ud_desc_ring *sq, *cq;
+	pthread_t t;
+	uint64_t next = 1, expect = 1, t0 = ut_now_ns();
+
+	q->count = count;
+	q->sq = aligned_alloc(4096, 4096 * 2);
+	q->cq = aligned_alloc(4096, 4096);
+	sq = qring("sq", q->sq, count, sizeof(struct sqe), &q->sq_tail_db, 0);
+	cq = qring("cq", q->cq, count, sizeof(struct cqe), &q->cq_head_db, PTAG);
+	ck_assert_ptr_nonnull(sq);
+	ck_assert_ptr_nonnull(cq);
+	ck_assert_int_eq(pthread_create(&t, NULL, controller, q), 0);
+
+	while (ut_now_ns() - t0 < RUN_NS) {
+		struct sqe c = { 0, 0 };
+		void *done[64];
+		unsigned n = 0, got;
+
+		while (ud_desc_free_count(sq) && n < 8) {
+			c.id = next++;
+			ck_assert_int_eq(ud_desc_post_copy(sq, &c, NULL), 0);
+			n++;
+		}
+		if (n)
+			ud_desc_doorbell(sq);           /* SQ tail */
+		got = ud_desc_reap(cq, done, 1 + (unsigned)rand() % 64);
+		for (unsigned i = 0; i < got; i++) {
+			const struct cqe *e = done[i];
+
+			if (e->id != expect)
+				ck_abort_msg("completion %llu, want %llu",
+					     (unsigned long long)e->id,
+					     (unsigned long long)expect);
+			expect++;
+			/* the SQ slots the device has read are free again */
+			ud_desc_reap_upto(sq, le32toh(e->sqhd), NULL, count);
+		}
+		if (got)
+			ud_desc_doorbell(cq);           /* CQ head */
+		if (!n && !got)
+			sched_yield();
+	}
+	q->stop = 1;
+	pthread_join(t, NULL);
+	ck_assert_int_eq(q->bad, 0);
+	printf("queue pair of %u: %llu commands completed in order\n", count,
+	       (unsigned long long)(expect - 1));
+	ck_assert_uint_gt(expect, 1000);
+	ud_desc_ring_free(sq);
+	ud_desc_ring_free(cq);
+	free(q->sq);
+	free(q->cq);
+	free(q);
+}
+END_TEST
+
 static Suite *desc_dev_suite(void)
 {
 	Suite *s = suite_create("desc_dev");
@@ -173,6 +311,7 @@ static Suite *desc_dev_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_loop_test(tc, test_done_bits, 0, 2);
 	tcase_add_loop_test(tc, test_head_index, 0, 2);
+	tcase_add_loop_test(tc, test_queue_pair, 0, 2);
 	suite_add_tcase(s, tc);
 	return s;
 }
