@@ -20,7 +20,7 @@
 
 #include <uiodma/uio_dma_ioctl.h>
 
-#include "compat_probe.h"
+/* UIO_DMA_HAVE_* come from the API probes in Kbuild. */
 
 #define UIO_DMA_NAME "uio_dma"
 

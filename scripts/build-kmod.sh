@@ -26,7 +26,7 @@ command -v sparse >/dev/null || {
 # include path.  Copy only what changed so kbuild's dependency tracking
 # stays useful.
 mkdir -p "$out/probes" "$out/../include/uiodma"
-for f in "$src"/*.c "$src"/*.h "$src"/*.sh "$src"/Kbuild "$src"/Makefile \
+for f in "$src"/*.c "$src"/*.h "$src"/Kbuild "$src"/Makefile \
 	 "$src"/probes/*.c "$top"/include/uiodma/uio_dma_ioctl.h; do
 	[ -e "$f" ] || continue
 	d=$out/${f#"$src"/}

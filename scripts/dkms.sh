@@ -27,7 +27,7 @@ add() {
 	rm -rf "$src"
 	mkdir -p "$src/kmod/probes" "$src/include/uiodma"
 	cp "$top/dkms.conf" "$src/"
-	cp "$top"/kmod/*.c "$top"/kmod/*.h "$top"/kmod/*.sh "$top"/kmod/Kbuild \
+	cp "$top"/kmod/*.c "$top"/kmod/*.h "$top"/kmod/Kbuild \
 		"$top"/kmod/Makefile "$src/kmod/"
 	cp "$top"/kmod/probes/*.c "$src/kmod/probes/"
 	cp "$top"/include/uiodma/uio_dma_ioctl.h "$src/include/uiodma/"
