@@ -20,14 +20,13 @@
 #include <uiodma/irq.h>
 #include <uiodma/uio_dma_ioctl.h>
 #include "ctl.h"
+#include "dev_internal.h"
 #include "internal.h"
 #include "sysfs_pci.h"
 
-enum ud_irq_driver { DRV_UIO_DMA, DRV_IGB_UIO, DRV_UIO_PCI_GENERIC };
-
 struct ud_irq {
 	char addr[UD_PCI_ADDR_LEN];
-	enum ud_irq_driver driver;
+	enum ud_dev_driver driver;
 	enum ud_irq_mode mode;
 	unsigned int nvec;
 	int ctl_fd;		/* uio_dma control device, else -1 */
@@ -47,64 +46,105 @@ UD_EXPORT const char *ud_irq_mode_name(enum ud_irq_mode mode)
 	return (unsigned int)mode < 5 ? mode_names[mode] : "invalid";
 }
 
-static int open_uio_dma(struct ud_irq *irq)
+/* The kernel's mode (UIO_DMA_MODE_*) in the library's words. */
+static enum ud_irq_mode mode_from_abi(uint32_t abi_mode)
+{
+	switch (abi_mode) {
+	case UIO_DMA_MODE_NONE:
+		return UD_IRQ_NONE;
+	case UIO_DMA_MODE_LEGACY:
+		return UD_IRQ_LEGACY;
+	case UIO_DMA_MODE_MSI:
+		return UD_IRQ_MSI;
+	case UIO_DMA_MODE_MSIX:
+		return UD_IRQ_MSIX;
+	default:
+		return UD_IRQ_UNKNOWN;
+	}
+}
+
+/* uio_dma: @ctl_fd is the control device, owned by @irq from here on. */
+static int open_uio_dma(struct ud_irq *irq, int ctl_fd)
 {
 	struct uio_dma_dev_info info;
 
-	irq->ctl_fd = ud_ctl_open(irq->addr);
+	irq->ctl_fd = ctl_fd;
 	if (irq->ctl_fd < 0)
 		return -1;
 	if (ioctl(irq->ctl_fd, UIO_DMA_IOC_INFO, &info) < 0)
 		return ud_fail(errno, "UIO_DMA_IOC_INFO on /dev/uio_dma/%s: %s",
 			       irq->addr, strerror(errno));
-	irq->mode = (enum ud_irq_mode)info.intr_mode;
+	irq->mode = mode_from_abi(info.intr_mode);
 	irq->nvec = info.num_vectors;
 	return 0;
 }
 
-static int open_uio(struct ud_irq *irq)
+/* igb_uio, uio_pci_generic: @uio_fd is /dev/uioN, owned by @irq. */
+static int open_uio(struct ud_irq *irq, int uio_fd)
 {
-	int minor = ud_pci_uio_minor(irq->addr);
+	irq->uio_fd = uio_fd;
+	if (irq->uio_fd < 0)
+		return -1;
+	if (fcntl(irq->uio_fd, F_SETFL, O_NONBLOCK) < 0)
+		return ud_fail(errno, "fcntl on /dev/uioN of %s: %s", irq->addr,
+			       strerror(errno));
+	irq->mode = irq->driver == UD_DRV_IGB_UIO ? UD_IRQ_UNKNOWN : UD_IRQ_LEGACY;
+	irq->nvec = 1;
+	return 0;
+}
+
+static int open_uio_path(const char *addr)
+{
+	int minor = ud_pci_uio_minor(addr), fd;
 	char path[32];
 
 	if (minor < 0)
 		return -1;
 	snprintf(path, sizeof(path), "/dev/uio%d", minor);
-	irq->uio_fd = open(path, O_RDWR | O_CLOEXEC | O_NONBLOCK);
-	if (irq->uio_fd < 0)
+	fd = open(path, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
 		return ud_fail(errno, "cannot open %s: %s", path, strerror(errno));
-	irq->nvec = 1;
-	return 0;
+	return fd;
 }
 
-UD_EXPORT struct ud_irq *ud_irq_open(const char *pci_addr)
+static int dup_fd(int fd, const char *addr)
+{
+	int d = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+
+	if (d < 0)
+		return ud_fail(errno, "duplicating a descriptor of %s: %s", addr,
+			       strerror(errno));
+	return d;
+}
+
+/*
+ * Open the interrupts of @addr, bound to @drv; @dev: the device's handle,
+ * whose descriptors are shared (duplicated), or NULL to open our own.
+ */
+static struct ud_irq *irq_open(const char *addr, enum ud_dev_driver drv,
+			       const struct ud_dev *dev)
 {
 	struct ud_irq *irq = calloc(1, sizeof(*irq));
-	char drv[64];
 	int ret;
 
 	if (!irq)
 		return ud_fail_null(ENOMEM, "out of memory");
 	irq->ctl_fd = irq->uio_fd = -1;
-	if (ud_pci_normalize(pci_addr, irq->addr) ||
-	    ud_pci_driver(irq->addr, drv, sizeof(drv)))
-		goto fail;
-
-	if (!strcmp(drv, "uio_dma")) {
-		irq->driver = DRV_UIO_DMA;
-		ret = open_uio_dma(irq);
-	} else if (!strcmp(drv, "igb_uio")) {
-		irq->driver = DRV_IGB_UIO;
-		irq->mode = UD_IRQ_UNKNOWN;
-		ret = open_uio(irq);
-	} else if (!strcmp(drv, "uio_pci_generic")) {
-		irq->driver = DRV_UIO_PCI_GENERIC;
-		irq->mode = UD_IRQ_LEGACY;
-		ret = open_uio(irq);
-	} else {
-		ud_fail(ENODEV, "%s is %s: bind it to uio_dma for interrupts",
-			irq->addr, *drv ? drv : "bound to no driver");
-		goto fail;
+	irq->driver = drv;
+	snprintf(irq->addr, sizeof(irq->addr), "%s", addr);
+	switch (drv) {
+	case UD_DRV_UIO_DMA:
+		ret = open_uio_dma(irq, dev ? dup_fd(dev->ctl_fd, addr) :
+					      ud_ctl_open(addr));
+		break;
+	case UD_DRV_IGB_UIO:
+	case UD_DRV_UIO_PCI_GENERIC:
+		ret = open_uio(irq, dev ? dup_fd(dev->uio_fd, addr) :
+					  open_uio_path(addr));
+		break;
+	default:
+		ret = ud_fail(ENODEV, "%s is not bound to a UIO driver: bind it to uio_dma for interrupts (uiodma bind %s)",
+			      addr, addr);
 	}
 	if (ret)
 		goto fail;
@@ -122,6 +162,30 @@ fail:
 	ud_irq_close(irq);
 	errno = ret;
 	return NULL;
+}
+
+UD_EXPORT struct ud_irq *ud_irq_open(const char *pci_addr)
+{
+	char addr[UD_PCI_ADDR_LEN], drv[64];
+
+	if (ud_pci_normalize(pci_addr, addr) ||
+	    ud_pci_driver(addr, drv, sizeof(drv)))
+		return NULL;
+	if (ud_dev_driver_kind(drv) == UD_DRV_NONE)
+		return ud_fail_null(ENODEV, "%s is %s%s: bind it to uio_dma for interrupts (uiodma bind %s)",
+				    addr, *drv ? "driven by " : "bound to no driver",
+				    drv, addr);
+	return irq_open(addr, ud_dev_driver_kind(drv), NULL);
+}
+
+UD_EXPORT struct ud_irq *ud_irq_open_dev(const struct ud_dev *dev)
+{
+	if (!dev)
+		return ud_fail_null(EINVAL, "ud_irq_open_dev: NULL device handle");
+	if (dev->looking)
+		return ud_fail_null(EPERM, "%s was opened with ud_dev_inspect(), which only looks: open it with ud_dev_open()",
+				    dev->info.addr);
+	return irq_open(dev->info.addr, dev->drv, dev);
 }
 
 UD_EXPORT void ud_irq_close(struct ud_irq *irq)
@@ -155,10 +219,10 @@ static int check_vec(const struct ud_irq *irq, unsigned int vec)
 		return ud_fail(EINVAL,
 			       "%s has interrupts off (mode none): reload uio_dma with intr_mode=auto and rebind",
 			       irq->addr);
-	if (vec >= irq->nvec && irq->driver != DRV_UIO_DMA)
+	if (vec >= irq->nvec && irq->driver != UD_DRV_UIO_DMA)
 		return ud_fail(EOPNOTSUPP,
 			       "%s is bound to %s, which delivers one interrupt vector; vector %u needs uio_dma (uiodma bind %s)",
-			       irq->addr, irq->driver == DRV_IGB_UIO ? "igb_uio" : "uio_pci_generic",
+			       irq->addr, irq->driver == UD_DRV_IGB_UIO ? "igb_uio" : "uio_pci_generic",
 			       vec, irq->addr);
 	if (vec >= irq->nvec)
 		return ud_fail(EINVAL, "%s has %u interrupt vector(s); vector %u does not exist",
@@ -189,7 +253,7 @@ UD_EXPORT int ud_irq_enable(struct ud_irq *irq, unsigned int vec)
 		return -1;
 	if (irq->fds[vec] >= 0)
 		return 0;
-	if (irq->driver != DRV_UIO_DMA) {
+	if (irq->driver != UD_DRV_UIO_DMA) {
 		/* check_vec() already refused vec > 0: nvec is 1 here. */
 		uint32_t one = 1;
 
@@ -197,7 +261,7 @@ UD_EXPORT int ud_irq_enable(struct ud_irq *irq, unsigned int vec)
 			return ud_fail(ENODEV, "%s: /dev/uioN reports EIO: the device was unbound or has no interrupt",
 				       irq->addr);
 		/* Unmask (uio_pci_generic has no irqcontrol: ignore). */
-		if (write(irq->uio_fd, &one, 4) != 4 && irq->driver == DRV_IGB_UIO)
+		if (write(irq->uio_fd, &one, 4) != 4 && irq->driver == UD_DRV_IGB_UIO)
 			return ud_fail(errno, "irqcontrol on %s: %s", irq->addr,
 				       strerror(errno));
 		irq->fds[vec] = irq->uio_fd;
@@ -238,7 +302,7 @@ UD_EXPORT int ud_irq_disable(struct ud_irq *irq, unsigned int vec)
 		return -1;
 	if (irq->fds[vec] < 0)
 		return 0;
-	if (irq->driver == DRV_UIO_DMA) {
+	if (irq->driver == UD_DRV_UIO_DMA) {
 		/* ENODEV: unbound; the kernel dropped the eventfd already. */
 		if (ioctl(irq->ctl_fd, UIO_DMA_IOC_SET_EVENTFD, &req) < 0 &&
 		    errno != ENODEV)
@@ -279,7 +343,7 @@ UD_EXPORT int64_t ud_irq_ack(struct ud_irq *irq, unsigned int vec)
 
 	if (fd < 0)
 		return -1;
-	if (irq->driver != DRV_UIO_DMA) {
+	if (irq->driver != UD_DRV_UIO_DMA) {
 		if (read(fd, &total, 4) == 4) {
 			count = total - irq->uio_last;
 			irq->uio_last = total;
@@ -384,12 +448,12 @@ static int set_mask(struct ud_irq *irq, unsigned int vec, uint32_t masked)
 
 	if (check_vec(irq, vec))
 		return -1;
-	if (irq->driver == DRV_UIO_DMA) {
+	if (irq->driver == UD_DRV_UIO_DMA) {
 		if (ioctl(irq->ctl_fd, UIO_DMA_IOC_MASK, &req) < 0)
 			return ctl_error(irq, masked ? "masking" : "unmasking");
 		return 0;
 	}
-	if (irq->driver == DRV_UIO_PCI_GENERIC)
+	if (irq->driver == UD_DRV_UIO_PCI_GENERIC)
 		return ud_fail(EOPNOTSUPP,
 			       "uio_pci_generic cannot mask interrupts from userspace: bind %s to uio_dma",
 			       irq->addr);

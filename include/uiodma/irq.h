@@ -58,6 +58,23 @@ struct ud_irq;
  */
 struct ud_irq *ud_irq_open(const char *pci_addr);
 
+struct ud_dev;
+
+/**
+ * ud_irq_open_dev() - open the interrupts of a device already opened.
+ * @dev: handle from ud_dev_open() (not ud_dev_inspect()); it must outlive
+ *       the interrupt handle's use but need not outlive the handle.
+ *
+ * The same as ud_irq_open(), but on the device handle's own descriptors
+ * (duplicated): no second lookup, and over uio_dma the eventfds belong to
+ * the same open control file as the device handle, so no other handle of
+ * this process can take them over.  The preferred way.
+ *
+ * Return: a handle, or NULL with errno set (EINVAL: NULL @dev; EPERM: an
+ * inspect-only handle; ENODEV: not bound to a UIO driver).
+ */
+struct ud_irq *ud_irq_open_dev(const struct ud_dev *dev);
+
 /**
  * ud_irq_close() - disable every vector and release the handle.
  * @irq: handle from ud_irq_open(); NULL is ignored.
