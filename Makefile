@@ -2,8 +2,10 @@
 #
 #   make            library, tools and (if headers exist) the module
 #   make demo       boot a guest and run the main job on emulated devices
-#   make check      every test: unit (plain and ASan+UBSan), module build
-#                   checks (W=1, sparse) and guest tests on both kernels
+#   make check      every test: unit (plain and ASan+UBSan), parser fuzzing
+#                   (bounded), module build checks (W=1, sparse) and guest
+#                   tests on both kernels
+#   make fuzz       the parser fuzzers, FUZZ_TIME (120) seconds each
 #   make bench      benchmarks against their baselines (host and guest)
 #   make bench-host the part of the benchmarks that runs on this host
 #
@@ -25,6 +27,12 @@ ifeq ($(SAN),thread)
 CFLAGS   := -O1 -g -fsanitize=thread -fno-omit-frame-pointer
 LDSAN    := -fsanitize=thread
 endif
+# libFuzzer harnesses (tests/fuzz/) and the library they drive: clang.
+ifeq ($(SAN),fuzz)
+CC       := clang
+CFLAGS   := -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+LDSAN    := -fsanitize=fuzzer,address,undefined
+endif
 ALL_CFLAGS = $(CSTD) $(WARN) $(CFLAGS) -pthread -Iinclude -Ilib -fvisibility=hidden
 LDLIBS_LIB := -ludev -pthread
 CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck)
@@ -42,14 +50,24 @@ TOOL_BINS := $(patsubst tools/%/,$(BUILD)/tools/%,$(TOOL_DIRS))
 TOOL_SRCS := $(wildcard tools/*/*.c tools/*/*.h)
 GUEST_SRCS := $(wildcard tests/guest/progs/*.c)
 GUEST_BINS := $(patsubst tests/guest/progs/%.c,$(BUILD)/guest/bin/%,$(GUEST_SRCS))
-APP_DIRS  := $(wildcard apps/*/)
+APP_DIRS  := $(filter-out apps/common/,$(wildcard apps/*/))
 APP_BINS  := $(patsubst apps/%/,$(BUILD)/apps/%,$(APP_DIRS))
+# Every app source but the mains (apps/common/ and each app's driver and
+# helpers), in one archive that the apps and the guest test programs link.
+APP_LIB_SRCS := $(filter-out %/main.c,$(wildcard apps/*/*.c))
+APP_LIB   := $(BUILD)/applib/libapps.a
+APP_HDRS  := $(wildcard apps/*/*.h)
+FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BINS := $(FUZZ_SRCS:%.c=$(BUILD)/%)
+# Seconds per fuzz harness: in make check, and in make fuzz.
+CHECK_FUZZ_TIME := 4
+FUZZ_TIME ?= 120
 BENCH_SRCS := $(wildcard bench/host/*.c)
 BENCH_BINS := $(patsubst bench/host/%.c,$(BUILD)/bench/%,$(BENCH_SRCS))
 HDRS      := $(wildcard include/*.h include/uiodma/*.h lib/*.h)
 
 .PHONY: all lib tools apps kmod unit check check-unit check-asan check-tsan check-kmod \
-	check-guest demo bench bench-host deps install clean
+	check-guest check-fuzz fuzz fuzzers demo bench bench-host deps install clean
 .DELETE_ON_ERROR:
 
 all: lib tools apps
@@ -69,16 +87,25 @@ $(LIB_A): $(LIB_OBJS)
 $(LIB_SO): $(LIB_OBJS)
 	$(CC) -shared -Wl,-soname,libuiodma.so.0 $(LDSAN) -o $@ $^ $(LDLIBS_LIB)
 
-# Each tools/NAME/ and apps/NAME/ directory is one program, build/tools/NAME
-# or build/apps/NAME.
+# Each tools/NAME/ directory is one program, build/tools/NAME; each
+# apps/NAME/ (but apps/common/) is build/apps/NAME: its main.c and the
+# archive of app sources.  Apps and guest programs include "common/app.h",
+# "edu-dma/edu.h", ... (-Iapps).
 .SECONDEXPANSION:
 $(BUILD)/tools/%: $$(wildcard tools/%/*.c) $$(wildcard tools/%/*.h) $(LIB_A) $(HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(LDSAN) -o $@ $(filter %.c,$^) $(LIB_A) $(LDLIBS_LIB)
 
-$(BUILD)/apps/%: $$(wildcard apps/%/*.c) $$(wildcard apps/%/*.h) $(LIB_A) $(HDRS)
+$(BUILD)/applib/%.o: apps/%.c $(HDRS) $(APP_HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(LDSAN) -o $@ $(filter %.c,$^) $(LIB_A) $(LDLIBS_LIB)
+	$(CC) $(ALL_CFLAGS) -Iapps -c -o $@ $<
+
+$(APP_LIB): $(APP_LIB_SRCS:apps/%.c=$(BUILD)/applib/%.o)
+	rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/apps/%: apps/%/main.c $(APP_LIB) $(LIB_A) $(HDRS) $(APP_HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Iapps $(LDSAN) -o $@ $< $(APP_LIB) $(LIB_A) $(LDLIBS_LIB)
 
 # Some unit tests include a tool's sources or a guest program's header.
 $(BUILD)/tests/unit/%: tests/unit/%.c $(LIB_A) $(HDRS) $(wildcard tests/unit/*.h) \
@@ -86,9 +113,14 @@ $(BUILD)/tests/unit/%: tests/unit/%.c $(LIB_A) $(HDRS) $(wildcard tests/unit/*.h
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(LDSAN) -o $@ $< $(LIB_A) $(CHECK_LIBS) $(LDLIBS_LIB)
 
-$(BUILD)/guest/bin/%: tests/guest/progs/%.c $(LIB_A) $(HDRS) $(wildcard tests/guest/progs/*.h)
+$(BUILD)/tests/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz.h $(LIB_A) $(HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB_A) $(LDLIBS_LIB)
+	$(CC) $(ALL_CFLAGS) $(LDSAN) -o $@ $< $(LIB_A) $(LDLIBS_LIB)
+
+$(BUILD)/guest/bin/%: tests/guest/progs/%.c $(APP_LIB) $(LIB_A) $(HDRS) $(APP_HDRS) \
+		$(wildcard tests/guest/progs/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Iapps -o $@ $< $(APP_LIB) $(LIB_A) $(LDLIBS_LIB)
 
 # Benchmarks compare with DPDK when libdpdk-dev is installed (make bench
 # installs it as root): its headers need GNU C and are included as system
@@ -108,10 +140,10 @@ unit: $(UNIT_BINS)
 # ---- tests ---------------------------------------------------------------
 
 # Runs every layer even when one fails (-k), then prints the totals.
-check: deps-build deps-unit deps-kmod deps-guest
+check: deps-build deps-unit deps-kmod deps-guest deps-fuzz
 	@mkdir -p $(BUILD) && rm -f $(BUILD)/results
 	@UD_RESULTS=$(abspath $(BUILD))/results $(MAKE) --no-print-directory -k \
-		check-unit check-asan check-tsan check-kmod check-guest; st=$$?; \
+		check-unit check-asan check-tsan check-fuzz check-kmod check-guest; st=$$?; \
 		tests/summary.sh $(BUILD)/results && exit $$st
 
 check-unit: deps-unit $(UNIT_BINS)
@@ -127,6 +159,18 @@ check-tsan: deps-unit
 		$(patsubst $(BUILD)/%,$(BUILD)/tsan/%,$(MT_BINS))
 	@UD_VARIANT=tsan TSAN_OPTIONS=halt_on_error=1 \
 		tests/run-unit.sh $(patsubst $(BUILD)/%,$(BUILD)/tsan/%,$(MT_BINS))
+
+# The library's parsers under libFuzzer, built with clang in $(BUILD)/fuzz:
+# a few seconds each in make check, FUZZ_TIME seconds each in make fuzz.
+fuzzers: $(FUZZ_BINS)
+
+fuzz: FUZZ_SECS = $(FUZZ_TIME)
+fuzz: check-fuzz
+
+check-fuzz: deps-fuzz
+	@$(MAKE) --no-print-directory BUILD=$(BUILD)/fuzz SAN=fuzz fuzzers
+	@tests/run-fuzz.sh $(or $(FUZZ_SECS),$(CHECK_FUZZ_TIME)) \
+		$(patsubst $(BUILD)/%,$(BUILD)/fuzz/%,$(FUZZ_BINS))
 
 check-kmod: deps-kmod
 	@tests/kmod/build-check.sh $(BUILD)

@@ -16,6 +16,7 @@
 
 #include "dev_internal.h"
 #include "internal.h"
+#include "parse.h"
 #include "sysfs_pci.h"
 
 UD_EXPORT int ud_pci_addr_normalize(const char *in,
@@ -108,14 +109,9 @@ static unsigned long attr_ulong(struct udev_device *u, const char *name,
 				unsigned long dflt)
 {
 	const char *v = udev_device_get_sysattr_value(u, name);
-	char *end;
 	unsigned long r;
 
-	if (!v)
-		return dflt;
-	errno = 0;
-	r = strtoul(v, &end, 0);
-	return errno || end == v ? dflt : r;
+	return v && ud_parse_ulong(v, 0, &r) == 0 ? r : dflt;
 }
 
 void ud_dev_info_caps(struct ud_dev_info *info)
@@ -157,6 +153,7 @@ static void fill_info(struct udev_device *u, struct ud_dev_info *info)
 	const char *ovr = udev_device_get_sysattr_value(u, "driver_override");
 	char path[PATH_MAX], link[PATH_MAX], buf[32];
 	long node;
+	unsigned long vectors;
 	ssize_t n;
 
 	memset(info, 0, sizeof(*info));
@@ -196,8 +193,9 @@ static void fill_info(struct udev_device *u, struct ud_dev_info *info)
 		snprintf(path, sizeof(path), "%s/uio_dma/intr_mode", sys);
 		ud_sysfs_read(path, info->intr_mode, sizeof(info->intr_mode));
 		snprintf(path, sizeof(path), "%s/uio_dma/intr_vectors", sys);
-		if (ud_sysfs_read(path, buf, sizeof(buf)) == 0)
-			info->intr_vectors = (unsigned int)strtoul(buf, NULL, 10);
+		if (ud_sysfs_read(path, buf, sizeof(buf)) == 0 &&
+		    ud_parse_ulong(buf, 10, &vectors) == 0 && vectors <= UINT_MAX)
+			info->intr_vectors = (unsigned int)vectors;
 	}
 	ud_dev_info_caps(info);
 }

@@ -19,13 +19,15 @@
 
 #include "inuse.h"
 #include "net_sockets.h"
+#include "parse.h"
 #include "proc_fds.h"
 
 int ud_net_is_up(struct udev_device *u)
 {
 	const char *f = udev_device_get_sysattr_value(u, "flags");
+	unsigned long flags;
 
-	return f && (strtoul(f, NULL, 0) & IFF_UP);
+	return f && ud_parse_ulong(f, 0, &flags) == 0 && (flags & IFF_UP);
 }
 
 static int net_addresses(const char *ifname, char *buf, size_t len)

@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: MIT
 /* Hugepage discovery: sizes, counts per size and node, hugetlbfs mounts. */
-#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
@@ -11,6 +10,7 @@
 #include "internal.h"
 #include "mem_internal.h"
 #include "mountinfo.h"
+#include "parse.h"
 
 #define HP_SYS "/sys/kernel/mm/hugepages"
 #define NODE_SYS "/sys/devices/system/node"
@@ -18,11 +18,12 @@
 int ud_read_ulong(const char *path, unsigned long *v)
 {
 	FILE *f = fopen(path, "re");
+	char buf[64];
 	int ok;
 
 	if (!f)
 		return -1;
-	ok = fscanf(f, "%lu", v) == 1;
+	ok = fgets(buf, sizeof(buf), f) && ud_parse_ulong(buf, 10, v) == 0;
 	fclose(f);
 	if (!ok) {
 		errno = EIO;
@@ -52,19 +53,6 @@ size_t ud_hp_default_size(void)
 	return kb << 10;
 }
 
-static size_t parse_size(const char *s)
-{
-	char *end;
-	unsigned long long v = strtoull(s, &end, 10);
-
-	switch (toupper((unsigned char)*end)) {
-	case 'K': return (size_t)v << 10;
-	case 'M': return (size_t)v << 20;
-	case 'G': return (size_t)v << 30;
-	default: return (size_t)v;
-	}
-}
-
 /* A hugetlbfs entry of mountinfo goes into info->mounts. */
 static int add_mount(const struct ud_mountinfo *mi, void *arg)
 {
@@ -80,7 +68,7 @@ static int add_mount(const struct ud_mountinfo *mi, void *arg)
 	snprintf(opts, sizeof(opts), "%s", mi->superopts);
 	for (o = strtok_r(opts, ",", &save); o; o = strtok_r(NULL, ",", &save))
 		if (!strncmp(o, "pagesize=", 9))
-			hm->page_size = parse_size(o + 9);
+			hm->page_size = ud_parse_size(o + 9);
 	return info->n_mounts == UD_HP_MAX_MOUNTS;
 }
 

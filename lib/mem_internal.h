@@ -11,6 +11,8 @@
 #include <uiodma/error.h>
 #include <uiodma/mem.h>
 
+#include "util.h"
+
 #define UD_MEM_PREFIX_DEFAULT "uiodma"
 #define UD_MEM_VA_DEFAULT ((size_t)64 << 30)
 #define UD_ZONE_MIN_ALIGN 64
@@ -79,6 +81,13 @@ int ud_bk_map(struct ud_backing_state *bk, char *va, const uint32_t *slots,
 	      size_t n, bool populate);
 
 /* ---- mem_pa.c ---- */
+/*
+ * ud_pagemap_decode() - the physical address of the byte at @va from its
+ * /proc/self/pagemap entry @e, for base pages of @psz bytes.  Pure but for
+ * the message.  Return: 0, or -1 with errno (EFAULT: not present or
+ * swapped; EPERM: PFN hidden; EIO: a PFN no physical address can have).
+ */
+int ud_pagemap_decode(uint64_t e, uintptr_t va, size_t psz, uint64_t *pa);
 int ud_pa_check(const struct ud_pa_source *src, void *va, size_t page_size,
 		size_t n, uint64_t *pa);
 
@@ -174,15 +183,5 @@ int ud_place_pages(struct ud_mem *m, size_t dst, const uint32_t *slots,
 int ud_ext_add(struct ud_mem *m, size_t off, size_t len);
 int ud_ext_take(struct ud_mem *m, size_t off, size_t len);
 void ud_zones_fini(struct ud_mem *m);
-
-static inline size_t ud_align_up(size_t v, size_t a)
-{
-	return (v + a - 1) & ~(a - 1);
-}
-
-static inline bool ud_is_pow2(size_t v)
-{
-	return v && !(v & (v - 1));
-}
 
 #endif /* UIODMA_MEM_INTERNAL_H */

@@ -23,6 +23,9 @@
 #define PM_PRESENT (1ULL << 63)
 #define PM_SWAPPED (1ULL << 62)
 #define PM_PFN_MASK ((1ULL << 55) - 1)
+/* No CPU addresses more physical memory than this (x86-64, arm64: 52). */
+#define PM_PA_BITS 52
+#define PM_PA_LIMIT (1ULL << PM_PA_BITS)
 
 #define CAP_HINT "reading physical addresses from /proc/self/pagemap needs " \
 	"CAP_SYS_ADMIN: run as root, grant the capability (setcap "          \
@@ -57,21 +60,10 @@ static int pagemap_open(void)
 	return fd;
 }
 
-/* Decode the entry of the 4 KiB page holding va; pa gets the byte's PA. */
-static int pagemap_entry(int fd, uintptr_t va, uint64_t *pa)
+int ud_pagemap_decode(uint64_t e, uintptr_t va, size_t psz, uint64_t *pa)
 {
-	long psz = sysconf(_SC_PAGESIZE);
-	uint64_t e;
-	ssize_t r;
+	uint64_t pfn = e & PM_PFN_MASK;
 
-	r = pread(fd, &e, sizeof(e), (off_t)(va / (uintptr_t)psz * sizeof(e)));
-	if (r != sizeof(e)) {
-		int err = r < 0 ? errno : EIO;
-
-		return ud_fail(err, "reading /proc/self/pagemap for %#" PRIxPTR
-			       " failed: %s", va, r < 0 ? strerror(err) :
-			       "short read");
-	}
 	if (!(e & PM_PRESENT)) {
 		if (e & PM_SWAPPED)
 			return ud_fail(EFAULT, "page at %#" PRIxPTR " is swapped "
@@ -82,12 +74,35 @@ static int pagemap_entry(int fd, uintptr_t va, uint64_t *pa)
 			       "(not faulted in), it has no physical address "
 			       "yet; touch or populate it first", va);
 	}
-	if (!(e & PM_PFN_MASK))
+	if (!pfn)
 		return ud_fail(EPERM, "the kernel hid the physical address of "
 			       "%#" PRIxPTR " (pagemap PFN 0): this process "
 			       "lacks CAP_SYS_ADMIN; " CAP_HINT, va);
-	*pa = (e & PM_PFN_MASK) * (uint64_t)psz + (va & (uintptr_t)(psz - 1));
+	if (!psz || (psz & (psz - 1)) || pfn >= PM_PA_LIMIT / psz)
+		return ud_fail(EIO, "pagemap gave PFN %#" PRIx64 " for %#" PRIxPTR
+			       ", beyond any physical address (%d bits); "
+			       "refusing it: is /proc/self/pagemap what it "
+			       "should be?", pfn, va, PM_PA_BITS);
+	*pa = pfn * psz + (va & (psz - 1));
 	return 0;
+}
+
+/* Decode the entry of the 4 KiB page holding va; pa gets the byte's PA. */
+static int pagemap_entry(int fd, uintptr_t va, uint64_t *pa)
+{
+	size_t psz = (size_t)sysconf(_SC_PAGESIZE);
+	uint64_t e;
+	ssize_t r;
+
+	r = pread(fd, &e, sizeof(e), (off_t)(va / psz * sizeof(e)));
+	if (r != sizeof(e)) {
+		int err = r < 0 ? errno : EIO;
+
+		return ud_fail(err, "reading /proc/self/pagemap for %#" PRIxPTR
+			       " failed: %s", va, r < 0 ? strerror(err) :
+			       "short read");
+	}
+	return ud_pagemap_decode(e, va, psz, pa);
 }
 
 static int pagemap_resolve(void *ctx, void *va, size_t page_size, size_t n,

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <linux/magic.h>
 #include <stdio.h>
 #include <string.h>
@@ -30,14 +31,26 @@ void ud_hp_file_path(char *buf, size_t len, const char *dir,
 		snprintf(buf, len, "%s/%s_%d_%u_p%ld", dir, prefix, pid, id, slot);
 }
 
-/* Skip one or more decimal digits at *@s; false if there are none. */
-static bool digits(const char **s)
+/*
+ * A decimal number at *@s as printf writes it (no leading zero, at most
+ * @max), advancing *@s; false otherwise.
+ */
+static bool number(const char **s, unsigned long max)
 {
 	const char *p = *s;
+	unsigned long v = 0;
 
-	while (**s >= '0' && **s <= '9')
-		(*s)++;
-	return *s != p;
+	if (*p == '0' && p[1] >= '0' && p[1] <= '9')
+		return false;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		if (v > (max - (unsigned long)(*p - '0')) / 10)
+			return false;
+		v = v * 10 + (unsigned long)(*p - '0');
+	}
+	if (p == *s)
+		return false;
+	*s = p;
+	return true;
 }
 
 bool ud_hp_file_name_ours(const char *name, const char *prefix)
@@ -45,12 +58,13 @@ bool ud_hp_file_name_ours(const char *name, const char *prefix)
 	size_t plen = strlen(prefix);
 	const char *s = name + plen;
 
-	if (strncmp(name, prefix, plen) || *s++ != '_' || !digits(&s) ||
-	    *s++ != '_' || !digits(&s) || *s++ != '_')
+	if (strncmp(name, prefix, plen) || *s++ != '_' ||
+	    !number(&s, INT_MAX) || *s++ != '_' || !number(&s, UINT_MAX) ||
+	    *s++ != '_')
 		return false;
 	if (!strcmp(s, "seg"))
 		return true;
-	return *s++ == 'p' && digits(&s) && !*s;
+	return *s++ == 'p' && number(&s, LONG_MAX) && !*s;
 }
 
 /*

@@ -11,8 +11,11 @@ char *ud_unescape_octal(char *s)
 	char *in = s, *o = s;
 
 	while (*in) {
+		/* (\000 stays as it is: no name holds a NUL, and decoding
+		 * it would cut the string short) */
 		if (in[0] == '\\' && in[1] >= '0' && in[1] <= '3' &&
-		    in[2] >= '0' && in[2] <= '7' && in[3] >= '0' && in[3] <= '7') {
+		    in[2] >= '0' && in[2] <= '7' && in[3] >= '0' && in[3] <= '7' &&
+		    !(in[1] == '0' && in[2] == '0' && in[3] == '0')) {
 			*o++ = (char)((in[1] - '0') * 64 + (in[2] - '0') * 8 +
 				      (in[3] - '0'));
 			in += 4;

@@ -1,8 +1,9 @@
 #!/bin/sh
 # Make sure the Debian packages a make target needs are installed.
 #
-# usage: scripts/deps.sh TARGET...   (TARGET: build, unit, guest, kmod, bench)
-# (bench: DPDK's libdpdk-dev, the baseline of the host benchmarks)
+# usage: scripts/deps.sh TARGET...   (TARGET: build, unit, guest, kmod, bench, fuzz)
+# (bench: DPDK's libdpdk-dev, the baseline of the host benchmarks; fuzz:
+# clang and its libFuzzer)
 #
 # As root, missing packages are installed with apt-get.  Otherwise the script
 # names what is missing and how to install it, and fails.
@@ -16,6 +17,7 @@ for t in "$@"; do
 	kmod)  pkgs="$pkgs sparse kmod dkms" ;;
 	guest) pkgs="$pkgs qemu-system-x86 ipxe-qemu busybox-static cpio xz-utils zstd kmod udev" ;;
 	bench) pkgs="$pkgs libdpdk-dev pkg-config" ;;
+	fuzz)  pkgs="$pkgs clang libclang-rt-14-dev" ;;
 	*) echo "deps.sh: unknown target '$t'" >&2; exit 2 ;;
 	esac
 done
