@@ -9,18 +9,14 @@
 #include <uiodma/desc.h>
 #include <uiodma/error.h>
 #include "internal.h"
+#include "util.h"
 
 #include "desc_internal.h"
-
-static int is_pow2(uint64_t x)
-{
-	return x && !(x & (x - 1));
-}
 
 /* A phase ring: one tag bit, and none of the producer-ring flags. */
 static int check_phase(const struct ud_desc_ring_params *p, const char *name)
 {
-	if (!is_pow2(p->done_mask))
+	if (!ud_is_pow2(p->done_mask))
 		return ud_fail(EINVAL,
 			       "descriptor ring '%s': a phase ring needs its "
 			       "phase tag as done_mask, exactly one bit (0x%x "
@@ -49,12 +45,12 @@ int ud_desc_check(const struct ud_desc_ring_params *p, const char *name)
 			       "descriptor ring '%s': descriptor size %zu is out "
 			       "of range; use 1 to 4096 bytes",
 			       name, p->desc_size);
-	if (p->align && !is_pow2(p->align))
+	if (p->align && !ud_is_pow2(p->align))
 		return ud_fail(EINVAL,
 			       "descriptor ring '%s': alignment %zu is not a "
 			       "power of two; use e.g. 128 or 4096",
 			       name, p->align);
-	if (p->boundary && !is_pow2(p->boundary))
+	if (p->boundary && !ud_is_pow2(p->boundary))
 		return ud_fail(EINVAL,
 			       "descriptor ring '%s': boundary %zu is not a power "
 			       "of two; use 0 for none",

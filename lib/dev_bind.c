@@ -56,7 +56,7 @@ static int is_chr(const char *path)
 
 UD_EXPORT int ud_dev_wait_nodes(const char *addr, int timeout_ms)
 {
-	char a[UD_PCI_ADDR_LEN], drv[64], uio[32], ctl[64];
+	char a[UD_PCI_ADDR_STRLEN], drv[64], uio[32], ctl[64];
 	long deadline = now_ms() + (timeout_ms > 0 ? timeout_ms : 0);
 	enum ud_dev_driver kind;
 	int minor;
@@ -112,7 +112,7 @@ static int check_unused(const char *a, unsigned int flags, const char *what)
 UD_EXPORT int ud_dev_bind(const char *addr, const char *driver,
 			  unsigned int flags, char *prev, size_t prev_len)
 {
-	char a[UD_PCI_ADDR_LEN], cur[64], path[PATH_MAX];
+	char a[UD_PCI_ADDR_STRLEN], cur[64], path[PATH_MAX];
 
 	if (!driver)
 		driver = "uio_dma";
@@ -183,7 +183,7 @@ wait:
 UD_EXPORT int ud_dev_unbind(const char *addr, unsigned int flags, char *now,
 			    size_t now_len)
 {
-	char a[UD_PCI_ADDR_LEN], cur[64], path[PATH_MAX];
+	char a[UD_PCI_ADDR_STRLEN], cur[64], path[PATH_MAX];
 
 	if (now && now_len)
 		now[0] = '\0';

@@ -202,7 +202,7 @@ static void fill_info(struct udev_device *u, struct ud_dev_info *info)
 
 UD_EXPORT int ud_dev_info(const char *addr, struct ud_dev_info *info)
 {
-	char a[UD_PCI_ADDR_LEN];
+	char a[UD_PCI_ADDR_STRLEN];
 	struct udev_device *u;
 	struct udev *udev;
 	int err = errno;

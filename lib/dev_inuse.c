@@ -41,7 +41,7 @@ void ud_use_add(char *buf, size_t len, const char *fmt, ...)
 static int walk(const char *addr, char *out, size_t len, int users)
 {
 	static const char *const subsystems[] = { "net", "block" };
-	char a[UD_PCI_ADDR_LEN];
+	char a[UD_PCI_ADDR_STRLEN];
 	struct udev_device *pci;
 	struct udev *udev;
 	int uses = 0;

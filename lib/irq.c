@@ -25,7 +25,7 @@
 #include "sysfs_pci.h"
 
 struct ud_irq {
-	char addr[UD_PCI_ADDR_LEN];
+	char addr[UD_PCI_ADDR_STRLEN];
 	enum ud_dev_driver driver;
 	enum ud_irq_mode mode;
 	unsigned int nvec;
@@ -166,7 +166,7 @@ fail:
 
 UD_EXPORT struct ud_irq *ud_irq_open(const char *pci_addr)
 {
-	char addr[UD_PCI_ADDR_LEN], drv[64];
+	char addr[UD_PCI_ADDR_STRLEN], drv[64];
 
 	if (ud_pci_normalize(pci_addr, addr) ||
 	    ud_pci_driver(addr, drv, sizeof(drv)))

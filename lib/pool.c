@@ -15,22 +15,13 @@
 #include <uiodma/error.h>
 #include <uiodma/pool.h>
 #include "internal.h"
+#include "util.h"
 #include "pool_internal.h"
 
 /* Every live pool, to name the owner of a stray buffer in debug messages. */
 static pthread_mutex_t ud_pools_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct ud_pool **ud_pools;
 static size_t ud_npools, ud_pools_cap;
-
-static int is_pow2(uint64_t x)
-{
-	return x && !(x & (x - 1));
-}
-
-static uintptr_t align_up(uintptr_t x, size_t a)
-{
-	return (x + a - 1) & ~(uintptr_t)(a - 1);
-}
 
 static void ud_pools_add(struct ud_pool *p)
 {
@@ -114,11 +105,11 @@ int ud_pool_shape(struct ud_pool *p, const struct ud_pool_params *pp)
 	    pp->priv_size > UINT32_MAX / 2)
 		return ud_fail(EINVAL, "pool '%s': buffer sizes above 2 GiB; "
 			       "use smaller buffers", name);
-	if (pp->align && !is_pow2(pp->align))
+	if (pp->align && !ud_is_pow2(pp->align))
 		return ud_fail(EINVAL, "pool '%s': alignment %zu is not a power "
 			       "of two; use e.g. 64, 128 or 4096",
 			       name, pp->align);
-	if (pp->boundary && !is_pow2(pp->boundary))
+	if (pp->boundary && !ud_is_pow2(pp->boundary))
 		return ud_fail(EINVAL, "pool '%s': boundary %zu is not a power "
 			       "of two; use e.g. 4096, or 0 for none",
 			       name, pp->boundary);
@@ -157,7 +148,7 @@ int ud_pool_layout(struct ud_pool *p, const struct ud_layout_mem *m,
 	uintptr_t cur = m->va;
 
 	for (unsigned i = 0; i < p->n; i++) {
-		uintptr_t s = align_up(cur + hdr, p->align);
+		uintptr_t s = (uintptr_t)ud_align_up(cur + hdr, p->align);
 		uint64_t io;
 
 		for (;;) {
@@ -170,18 +161,18 @@ int ud_pool_layout(struct ud_pool *p, const struct ud_layout_mem *m,
 					       p->name, i, p->n, bl, m->len,
 					       p->align, B);
 			if (m->page && s / m->page != (s + bl - 1) / m->page) {
-				s = align_up((s / m->page + 1) * m->page,
+				s = (uintptr_t)ud_align_up((s / m->page + 1) * m->page,
 					     p->align);
 				continue;
 			}
 			io = m->v2i(s, m);
-			if (io == UD_POOL_BAD_IOVA)
+			if (io == UD_BAD_IOVA)
 				return ud_fail(EFAULT,
 					       "pool '%s': address %p has no IOVA; "
 					       "the memory must be mapped DMA memory",
 					       p->name, (void *)s);
 			if (B && io / B != (io + bl - 1) / B) {
-				s = align_up(s + (B - io % B), p->align);
+				s = (uintptr_t)ud_align_up(s + (B - io % B), p->align);
 				continue;
 			}
 			break;
@@ -295,7 +286,7 @@ UD_EXPORT struct ud_pool *ud_pool_create_mem(const struct ud_pool_params *pp,
 		return ud_fail_null(EINVAL, "ud_pool_create_mem: %s is NULL; "
 				    "pass parameters and memory",
 				    !pp ? "params" : "memory");
-	if (mem->page_size && !is_pow2(mem->page_size))
+	if (mem->page_size && !ud_is_pow2(mem->page_size))
 		return ud_fail_null(EINVAL, "ud_pool_create_mem: page size %zu "
 				    "is not a power of two", mem->page_size);
 	p = ud_pool_new(pp);

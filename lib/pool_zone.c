@@ -24,11 +24,8 @@
 
 static uint64_t ud_zone_v2i(uintptr_t va, const struct ud_layout_mem *m)
 {
-	uint64_t io;
-
 	(void)m;
-	io = ud_virt2iova((const void *)va);
-	return io == UD_BAD_IOVA ? UD_POOL_BAD_IOVA : io;
+	return ud_virt2iova((const void *)va);
 }
 
 UD_EXPORT struct ud_pool *ud_pool_create(struct ud_mem *m,

@@ -28,7 +28,7 @@ static int hex_field(const char **s, int max, unsigned int *v)
 	return n ? 0 : -1;
 }
 
-int ud_pci_normalize(const char *in, char out[UD_PCI_ADDR_LEN])
+int ud_pci_normalize(const char *in, char out[UD_PCI_ADDR_STRLEN])
 {
 	unsigned int f[4], dom = 0, bus, dev, fn;
 	const char *s = in;
@@ -59,7 +59,7 @@ int ud_pci_normalize(const char *in, char out[UD_PCI_ADDR_LEN])
 	dev = f[n - 1];
 	if (dom > 0xffff || bus > 0xff || dev > 0x1f || *s < '0' || *s > '7')
 		return ud_fail(EINVAL, "PCI address '%s' is out of range", in);
-	snprintf(out, UD_PCI_ADDR_LEN, "%04x:%02x:%02x.%x", dom, bus, dev, fn);
+	snprintf(out, UD_PCI_ADDR_STRLEN, "%04x:%02x:%02x.%x", dom, bus, dev, fn);
 	return 0;
 bad:
 	return ud_fail(EINVAL,

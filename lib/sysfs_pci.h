@@ -5,14 +5,13 @@
 
 #include <stddef.h>
 
-/* "0000:03:00.0" plus NUL */
-#define UD_PCI_ADDR_LEN 13
+#include <uiodma/dev.h>		/* UD_PCI_ADDR_STRLEN */
 
 /*
  * ud_pci_normalize() - accept "0000:03:00.0" or "03:00.0", write the full
  * form to @out.  Returns 0, or -1 (EINVAL, message set).
  */
-int ud_pci_normalize(const char *in, char out[UD_PCI_ADDR_LEN]);
+int ud_pci_normalize(const char *in, char out[UD_PCI_ADDR_STRLEN]);
 
 /*
  * ud_pci_driver() - name of the driver bound to @addr, "" if none.

@@ -262,7 +262,7 @@ struct ud_pool *ud_pool_create(struct ud_mem *m, const struct ud_pool_params *p)
  * @len: bytes.
  * @iova: IOVA of @va when the memory is one IOVA-contiguous block (used
  *	when @virt2iova is NULL).
- * @virt2iova: otherwise, the IOVA of any byte; returns UD_POOL_BAD_IOVA
+ * @virt2iova: otherwise, the IOVA of any byte; returns UD_BAD_IOVA
  *	(all ones) when it has none.  Called once per buffer at creation.
  * @arg: passed to @virt2iova.
  * @page_size: a power of two no DMA area may cross in VA, e.g. the size of
@@ -277,7 +277,8 @@ struct ud_pool_mem {
 	size_t page_size;
 };
 
-#define UD_POOL_BAD_IOVA ((uint64_t)-1)
+/* "No IOVA": the same definition as in mem.h. */
+#define UD_BAD_IOVA ((uint64_t)-1)
 
 /**
  * ud_pool_create_mem() - make a pool in memory the caller provides.

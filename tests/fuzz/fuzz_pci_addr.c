@@ -11,7 +11,7 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *in = fuzz_str(data, size);
-	char out[UD_PCI_ADDR_LEN], again[UD_PCI_ADDR_LEN];
+	char out[UD_PCI_ADDR_STRLEN], again[UD_PCI_ADDR_STRLEN];
 	unsigned int dom, bus, dev, fn;
 	char tail;
 

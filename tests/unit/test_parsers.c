@@ -133,7 +133,7 @@ END_TEST
 
 START_TEST(pci_addresses)
 {
-	char out[UD_PCI_ADDR_LEN];
+	char out[UD_PCI_ADDR_STRLEN];
 
 	ck_assert_int_eq(ud_pci_normalize("3:0.7", out), 0);
 	ck_assert_str_eq(out, "0000:03:00.7");

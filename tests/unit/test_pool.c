@@ -34,7 +34,7 @@ static uint64_t fake_v2i(const void *va, void *arg)
 	uintptr_t off = (uintptr_t)va - (uintptr_t)f->va;
 
 	if ((uintptr_t)va < (uintptr_t)f->va || off >= f->len)
-		return UD_POOL_BAD_IOVA;
+		return UD_BAD_IOVA;
 	return FAKE_BASE + (uint64_t)f->perm[off / PG] * PG + off % PG;
 }
 
