@@ -11,6 +11,8 @@
 #include <uiodma/error.h>
 #include <uiodma/mem.h>
 
+#include "util.h"
+
 #define UD_MEM_PREFIX_DEFAULT "uiodma"
 #define UD_MEM_VA_DEFAULT ((size_t)64 << 30)
 #define UD_ZONE_MIN_ALIGN 64
@@ -181,15 +183,5 @@ int ud_place_pages(struct ud_mem *m, size_t dst, const uint32_t *slots,
 int ud_ext_add(struct ud_mem *m, size_t off, size_t len);
 int ud_ext_take(struct ud_mem *m, size_t off, size_t len);
 void ud_zones_fini(struct ud_mem *m);
-
-static inline size_t ud_align_up(size_t v, size_t a)
-{
-	return (v + a - 1) & ~(a - 1);
-}
-
-static inline bool ud_is_pow2(size_t v)
-{
-	return v && !(v & (v - 1));
-}
 
 #endif /* UIODMA_MEM_INTERNAL_H */
