@@ -15,6 +15,7 @@
 #include "dev_internal.h"
 #include "internal.h"
 #include "inuse.h"
+#include "proc_fds.h"
 #include "sysfs_pci.h"
 
 void ud_use_add(char *buf, size_t len, const char *fmt, ...)
@@ -31,6 +32,28 @@ void ud_use_add(char *buf, size_t len, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(buf + used, len - used, fmt, ap);
 	va_end(ap);
+}
+
+struct holder_use {
+	const char *what;
+	char *buf;
+	size_t len;
+};
+
+static void holder(int pid, const char *comm, void *arg)
+{
+	struct holder_use *h = arg;
+
+	ud_use_add(h->buf, h->len, "pid %d (%s) %s (stop that process)", pid,
+		   comm, h->what);
+}
+
+int ud_use_holders(const struct ud_open_file *f, const char *what, char *buf,
+		   size_t len)
+{
+	struct holder_use h = { what, buf, len };
+
+	return ud_proc_holders(f, holder, &h);
 }
 
 /*

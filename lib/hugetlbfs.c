@@ -37,16 +37,6 @@ static int fs_of(const struct ud_mountinfo *mi, void *arg)
 	return 1;
 }
 
-void ud_hp_size_opt(char *buf, size_t len, size_t page_size)
-{
-	if (page_size >= ((size_t)1 << 30) && !(page_size & (((size_t)1 << 30) - 1)))
-		snprintf(buf, len, "%zuG", page_size >> 30);
-	else if (page_size >= ((size_t)1 << 20) && !(page_size & (((size_t)1 << 20) - 1)))
-		snprintf(buf, len, "%zuM", page_size >> 20);
-	else
-		snprintf(buf, len, "%zuK", page_size >> 10);
-}
-
 /* What the directory on @fd is, for the message. */
 static void describe(int fd, const struct statfs *sf, char *buf, size_t len)
 {
@@ -78,8 +68,8 @@ static void remedy(const char *path, size_t page_size, int missing,
 	struct ud_hp_info info;
 	char opt[16], cmd[UD_HP_PATH_MAX * 2 + 64];
 
-	ud_hp_size_opt(opt, sizeof(opt), page_size ? page_size :
-		       ud_hp_default_size());
+	ud_hp_size_str(opt, sizeof(opt), page_size ? page_size :
+		       ud_hp_default_size(), true);
 	snprintf(cmd, sizeof(cmd), "%s%s%smount -t hugetlbfs -o pagesize=%s "
 		 "none %s", missing ? "mkdir -p " : "", missing ? path : "",
 		 missing ? " && " : "", opt, path);

@@ -6,10 +6,18 @@
 #include <stddef.h>
 
 struct udev_device;
+struct ud_open_file;
 
 /* Append a use to the "; "-separated list in @buf (truncated to @len). */
 void ud_use_add(char *buf, size_t len, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+
+/*
+ * ud_use_holders() - add "pid N (comm) @what (stop that process)" for each
+ * process holding @f open.  Return: the number of such processes.
+ */
+int ud_use_holders(const struct ud_open_file *f, const char *what, char *buf,
+		   size_t len);
 
 /* ud_net_is_up() - whether network interface @u is up (IFF_UP). */
 int ud_net_is_up(struct udev_device *u);

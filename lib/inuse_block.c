@@ -91,30 +91,16 @@ static int block_holders(struct udev_device *u, const char *name, char *buf,
 	return n;
 }
 
-struct open_use {
-	const char *name;
-	char *buf;
-	size_t len;
-};
-
-static void open_holder(int pid, const char *comm, void *arg)
-{
-	struct open_use *o = arg;
-
-	ud_use_add(o->buf, o->len, "pid %d (%s) has /dev/%s open (stop that "
-		   "process)", pid, comm, o->name);
-}
-
 int ud_inuse_block(struct udev_device *u, const char *name, char *buf,
 		   size_t len)
 {
-	struct open_use o = { .name = name, .buf = buf, .len = len };
 	struct ud_open_file f = { .type = S_IFBLK };
-	int uses;
+	char what[300];
 
 	f.rdev = udev_device_get_devnum(u);
-	uses = block_mounts(name, f.rdev, buf, len) +
+	snprintf(what, sizeof(what), "has /dev/%s open", name);
+	return block_mounts(name, f.rdev, buf, len) +
 	       block_swap(name, f.rdev, buf, len) +
-	       block_holders(u, name, buf, len);
-	return uses + ud_proc_holders(&f, open_holder, &o);
+	       block_holders(u, name, buf, len) +
+	       ud_use_holders(&f, what, buf, len);
 }

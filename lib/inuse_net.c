@@ -115,26 +115,19 @@ static int net_master(struct udev_device *u, const char *name, char *buf,
 
 struct sock_use {
 	const char *ifname;
-	const char *kind;
 	char *buf;
 	size_t len;
 };
-
-static void sock_holder(int pid, const char *comm, void *arg)
-{
-	struct sock_use *s = arg;
-
-	ud_use_add(s->buf, s->len, "pid %d (%s) has a %s socket bound to %s "
-		   "(stop that process)", pid, comm, s->kind, s->ifname);
-}
 
 static void bound_socket(const char *kind, unsigned long ino, void *arg)
 {
 	struct sock_use *s = arg;
 	struct ud_open_file f = { .type = S_IFSOCK, .ino = (ino_t)ino };
+	char what[96];
 
-	s->kind = kind;
-	if (!ud_proc_holders(&f, sock_holder, s))
+	snprintf(what, sizeof(what), "has a %s socket bound to %s", kind,
+		 s->ifname);
+	if (!ud_use_holders(&f, what, s->buf, s->len))
 		ud_use_add(s->buf, s->len, "a %s socket (inode %lu) is bound "
 			   "to %s", kind, ino, s->ifname);
 }

@@ -194,14 +194,17 @@ ud_hp_find_size(const struct ud_hp_info *info, size_t page_size)
 			    list[0] ? list : "none");
 }
 
-static void human(char *buf, size_t len, size_t bytes)
+void ud_hp_size_str(char *buf, size_t len, size_t bytes, bool opt)
 {
+	static const char *const unit[2][3] = { { " GiB", " MiB", " kB" },
+						{ "G", "M", "K" } };
+	unsigned int sh = 10;
+
 	if (bytes >= ((size_t)1 << 30) && !(bytes & (((size_t)1 << 30) - 1)))
-		snprintf(buf, len, "%zu GiB", bytes >> 30);
+		sh = 30;
 	else if (bytes >= ((size_t)1 << 20) && !(bytes & (((size_t)1 << 20) - 1)))
-		snprintf(buf, len, "%zu MiB", bytes >> 20);
-	else
-		snprintf(buf, len, "%zu kB", bytes >> 10);
+		sh = 20;
+	snprintf(buf, len, "%zu%s", bytes >> sh, unit[opt][(30 - sh) / 10]);
 }
 
 UD_EXPORT int ud_hp_print(FILE *f, const struct ud_hp_info *info)
@@ -215,7 +218,7 @@ UD_EXPORT int ud_hp_print(FILE *f, const struct ud_hp_info *info)
 	for (int i = 0; i < info->n_sizes; i++) {
 		const struct ud_hp_size_info *s = &info->sizes[i];
 
-		human(h, sizeof(h), s->page_size);
+		ud_hp_size_str(h, sizeof(h), s->page_size, false);
 		ud_hp_dirname(dn, sizeof(dn), s->page_size);
 		fprintf(f, "  %s pages%s: pool %lu, free %lu, reserved %lu, "
 			"available %lu (%zu MiB), surplus %lu, overcommit %lu\n",
@@ -235,7 +238,7 @@ UD_EXPORT int ud_hp_print(FILE *f, const struct ud_hp_info *info)
 	}
 	fprintf(f, "hugetlbfs mounts: %d\n", info->n_mounts);
 	for (int i = 0; i < info->n_mounts; i++) {
-		human(h, sizeof(h), info->mounts[i].page_size);
+		ud_hp_size_str(h, sizeof(h), info->mounts[i].page_size, false);
 		fprintf(f, "  %s (%s pages)\n", info->mounts[i].path, h);
 	}
 	if (!info->n_mounts)

@@ -28,6 +28,9 @@ size_t ud_hp_default_size(void);
 long ud_hp_available(size_t page_size, int node);
 /* First hugetlbfs mount of @page_size into buf; -1 with error if none. */
 int ud_hp_find_mount(size_t page_size, char *buf, size_t len);
+/* @bytes in the largest unit that holds it exactly, into buf: "2 MiB",
+ * "1 GiB", "4 kB"; @opt: as hugetlbfs's pagesize= option, "2M", "1G". */
+void ud_hp_size_str(char *buf, size_t len, size_t bytes, bool opt);
 /* Read one unsigned number from a file; -1 with errno on failure. */
 int ud_read_ulong(const char *path, unsigned long *v);
 
@@ -40,8 +43,6 @@ int ud_read_ulong(const char *path, unsigned long *v);
 int ud_hugetlbfs_check_fd(int fd, const char *path, size_t page_size);
 /* As ud_hugetlbfs_check_fd(), opening @path; its open errors too. */
 int ud_hugetlbfs_check(const char *path, size_t page_size);
-/* hugetlbfs's pagesize= option for @page_size ("2M", "1G") into buf. */
-void ud_hp_size_opt(char *buf, size_t len, size_t page_size);
 
 /* ---- mem_stale.c: the names of the library's hugetlbfs files ---- */
 /* Path of a file backing's file in @dir: slot >= 0 for file per page

@@ -132,3 +132,11 @@ expect_fail() {
 has_netif() {
 	[ -n "$(netif_of "$1")" ]
 }
+
+# e1000e_netif BDF: load e1000e and print BDF's interface once it has one
+# (nothing if none appeared within 10 s).
+e1000e_netif() {
+	modprobe e1000e >/dev/null 2>&1
+	wait_for 10 has_netif "$1"
+	netif_of "$1"
+}

@@ -44,71 +44,53 @@ static void holder(int pid, const char *comm, void *arg)
 		snprintf(s->comm, sizeof(s->comm), "%s", comm);
 }
 
-/* A child named @comm that holds @fd open until killed. */
-static pid_t child_holding(int fd, const char *comm)
+static int set_name(void *comm)
 {
-	int p[2];
-	pid_t pid;
-	char c;
-
-	ck_assert_int_eq(pipe(p), 0);
-	pid = fork();
-	ck_assert_int_ge(pid, 0);
-	if (pid == 0) {
-		prctl(PR_SET_NAME, comm);
-		if (write(p[1], "x", 1) != 1)
-			_exit(1);
-		(void)fd;
-		for (;;)
-			pause();
-	}
-	close(p[1]);
-	ck_assert_int_eq(read(p[0], &c, 1), 1);
-	close(p[0]);
-	return pid;
+	return prctl(PR_SET_NAME, comm);
 }
 
-START_TEST(device_holder_named)
+/*
+ * @fd (a device node or a socket of @type), held by a child named @comm
+ * once this process closed it, is found with the child's pid and name,
+ * and no longer once the child is gone.
+ */
+static void check_holder(int fd, mode_t type, const char *comm)
 {
-	int fd = open("/dev/null", O_RDWR | O_CLOEXEC);
-	struct ud_open_file f = { .type = S_IFCHR };
-	struct ud_open_file none = { .type = S_IFBLK, .rdev = makedev(4095, 4095) };
+	struct ud_open_file f = { .type = type };
 	struct seen s = { 0 };
 	struct stat st;
 
 	ck_assert_int_ge(fd, 0);
 	ck_assert_int_eq(fstat(fd, &st), 0);
 	f.rdev = st.st_rdev;
-	s.pid = child_holding(fd, "udholder");
+	f.ino = st.st_ino;
+	s.pid = ut_fork_holder(set_name, (void *)comm);	/* inherits @fd */
 	close(fd);
-	/* any path to the node counts: the child opened it as /dev/null */
 	ck_assert_int_ge(ud_proc_holders(&f, holder, &s), 1);
-	ck_assert_str_eq(s.comm, "udholder");
+	ck_assert_str_eq(s.comm, comm);
 	kill(s.pid, SIGKILL);
 	waitpid(s.pid, NULL, 0);
+	s.comm[0] = '\0';
+	ud_proc_holders(&f, holder, &s);
+	ck_assert_str_eq(s.comm, "");
+}
+
+/* Any path to the node counts: the child opened it as /dev/null. */
+START_TEST(device_holder_named)
+{
+	struct ud_open_file none = { .type = S_IFBLK, .rdev = makedev(4095, 4095) };
+	struct seen s = { 0 };
+
+	check_holder(open("/dev/null", O_RDWR | O_CLOEXEC), S_IFCHR, "udholder");
 	ck_assert_int_eq(ud_proc_holders(&none, holder, &s), 0);
 }
 END_TEST
 
-/* A held socket is found by its inode, with the holder's pid and name. */
+/* A held socket is found by its inode. */
 START_TEST(socket_holder_named)
 {
-	int sk = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	struct ud_open_file f = { .type = S_IFSOCK };
-	struct seen s = { 0 };
-	struct stat st;
-
-	ck_assert_int_ge(sk, 0);
-	ck_assert_int_eq(fstat(sk, &st), 0);
-	f.ino = st.st_ino;
-	s.pid = child_holding(sk, "udsockholder");
-	close(sk);
-	ck_assert_int_eq(ud_proc_holders(&f, holder, &s), 1);
-	ck_assert_str_eq(s.comm, "udsockholder");
-	kill(s.pid, SIGKILL);
-	waitpid(s.pid, NULL, 0);
-	s.n = 0;
-	ck_assert_int_eq(ud_proc_holders(&f, holder, &s), 0);
+	check_holder(socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), S_IFSOCK,
+		     "udsockholder");
 }
 END_TEST
 

@@ -186,32 +186,28 @@ START_TEST(backing_dynamic_all)
 }
 END_TEST
 
-/* A child maps pages with a file backing, then is SIGKILLed. */
+struct child_mem {
+	enum ud_backing bk;
+	const char *prefix;
+	int pages;
+};
+
+static int map_pages(void *arg)
+{
+	struct child_mem *c = arg;
+	struct ud_mem *m = open_bk(c->bk, c->prefix, (size_t)c->pages);
+
+	if (!m)
+		fprintf(stderr, "child: %s\n", ud_errmsg());
+	return m ? 0 : -1;
+}
+
+/* A child maps pages with a file backing (the test SIGKILLs it). */
 static pid_t child_with_files(enum ud_backing bk, const char *prefix, int pages)
 {
-	int pfd[2];
-	pid_t pid;
-	char c;
+	struct child_mem c = { bk, prefix, pages };
 
-	ck_assert_int_eq(pipe(pfd), 0);
-	pid = fork();
-	ck_assert_int_ge(pid, 0);
-	if (pid == 0) {
-		struct ud_mem *m = open_bk(bk, prefix, (size_t)pages);
-
-		c = m ? 'y' : 'n';
-		if (!m)
-			fprintf(stderr, "child: %s\n", ud_errmsg());
-		if (write(pfd[1], &c, 1) != 1)
-			_exit(2);
-		for (;;)
-			pause();
-	}
-	close(pfd[1]);
-	ck_assert_int_eq(read(pfd[0], &c, 1), 1);
-	close(pfd[0]);
-	ck_assert_msg(c == 'y', "child could not map its pages");
-	return pid;
+	return ut_fork_holder(map_pages, &c);
 }
 
 static void stale_case(enum ud_backing bk, const char *prefix, int pages,

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
+#include <unistd.h>
 
 /* Report the current test as skipped and leave it. */
 #define UD_SKIP(...)                                                     \
@@ -49,6 +50,34 @@ static inline uint64_t ut_now_ns(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/*
+ * Fork a child that runs @setup(@arg), then sleeps until killed (the test
+ * kills it).  Returns the child's pid once @setup has returned; the test
+ * fails if it returned non-zero.
+ */
+static inline pid_t ut_fork_holder(int (*setup)(void *arg), void *arg)
+{
+	int p[2];
+	pid_t pid;
+	char c;
+
+	ck_assert_int_eq(pipe(p), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		c = setup(arg) ? 'n' : 'y';
+		if (write(p[1], &c, 1) != 1)
+			_exit(2);
+		for (;;)
+			pause();
+	}
+	close(p[1]);
+	ck_assert_int_eq(read(p[0], &c, 1), 1);
+	close(p[0]);
+	ck_assert_msg(c == 'y', "the child's setup failed");
+	return pid;
 }
 
 /* Run every suite returned by the given constructors; exit non-zero on failure. */

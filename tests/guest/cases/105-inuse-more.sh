@@ -57,9 +57,7 @@ else
 fi
 
 # ---- e1000e: interface down, no address, yet in use
-modprobe e1000e
-wait_for 10 has_netif "$nic"
-ifc=$(netif_of "$nic")
+ifc=$(e1000e_netif "$nic")
 if [ -z "$ifc" ]; then
 	fail inuse-e1000e-netif "no interface for $nic"
 else
