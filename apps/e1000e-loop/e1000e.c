@@ -4,8 +4,8 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
+#include "common/app.h"
 #include "e1000e.h"
 
 /* Registers (BAR0 offsets). */
@@ -65,23 +65,6 @@
 #define TXD_STAT_DD	0x01
 #define RXD_STAT_DD	0x01
 
-static uint32_t rd32(struct e1000e *nic, uint32_t off)
-{
-	return ud_reg_read32(nic->bar, off);
-}
-
-static void wr32(struct e1000e *nic, uint32_t off, uint32_t v)
-{
-	ud_reg_write32(nic->bar, off, v);
-}
-
-static void msleep(unsigned ms)
-{
-	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000 };
-
-	nanosleep(&ts, NULL);
-}
-
 static int fail(struct e1000e *nic, const char *what, const char *why)
 {
 	fprintf(stderr, "e1000e %s: %s: %s\n", nic->addr, what, why);
@@ -99,25 +82,22 @@ static int reset(struct e1000e *nic)
 {
 	static const uint32_t zero[] = { RCTL, TCTL, RFCTL, MRQC, RXCSUM, IVAR,
 					 EIAC, IAM, ITR, RDTR, RADV, TIDV, TADV };
-	int i;
 
-	wr32(nic, IMC, ~0u);
-	wr32(nic, RCTL, 0);
-	wr32(nic, TCTL, 0);
-	wr32(nic, CTRL, rd32(nic, CTRL) | CTRL_RST);
-	for (i = 0; i < 1000 && (rd32(nic, CTRL) & CTRL_RST); i++)
-		msleep(1);
-	if (i == 1000)
+	ud_reg_write32(nic->bar, IMC, ~0u);
+	ud_reg_write32(nic->bar, RCTL, 0);
+	ud_reg_write32(nic->bar, TCTL, 0);
+	ud_reg_write32(nic->bar, CTRL, ud_reg_read32(nic->bar, CTRL) | CTRL_RST);
+	if (app_wait_reg32(nic->bar, CTRL, CTRL_RST, 0, 0, 1000, NULL))
 		return fail(nic, "reset", "CTRL.RST still set after 1 s");
-	if (rd32(nic, RFCTL))
+	if (ud_reg_read32(nic->bar, RFCTL))
 		printf("e1000e %s: RFCTL 0x%08x survived CTRL.RST; clearing it\n",
-		       nic->addr, rd32(nic, RFCTL));
+		       nic->addr, ud_reg_read32(nic->bar, RFCTL));
 	for (size_t k = 0; k < sizeof(zero) / sizeof(zero[0]); k++)
-		wr32(nic, zero[k], 0);
-	wr32(nic, CTRL, rd32(nic, CTRL) & ~CTRL_VME);
-	wr32(nic, CTRL_EXT, rd32(nic, CTRL_EXT) & ~CTRL_EXT_IAME);
-	wr32(nic, IMC, ~0u);
-	(void)rd32(nic, ICR);		/* clear pending causes */
+		ud_reg_write32(nic->bar, zero[k], 0);
+	ud_reg_write32(nic->bar, CTRL, ud_reg_read32(nic->bar, CTRL) & ~CTRL_VME);
+	ud_reg_write32(nic->bar, CTRL_EXT, ud_reg_read32(nic->bar, CTRL_EXT) & ~CTRL_EXT_IAME);
+	ud_reg_write32(nic->bar, IMC, ~0u);
+	(void)ud_reg_read32(nic->bar, ICR);		/* clear pending causes */
 	return 0;
 }
 
@@ -125,16 +105,15 @@ int e1000e_open(struct e1000e *nic, const char *pci_addr)
 {
 	const struct ud_dev_info *info;
 	uint32_t ral, rah;
+	char who[32];
 	size_t len;
 
 	memset(nic, 0, sizeof(*nic));
 	snprintf(nic->addr, sizeof(nic->addr), "%s", pci_addr);
-
-	/* DMA needs uio_dma's guard, so refuse weaker drivers up front. */
-	nic->dev = ud_dev_open(pci_addr);
-	if (!nic->dev ||
-	    ud_dev_require(nic->dev, UD_CAP_BAR_MAP | UD_CAP_BUSMASTER_GUARD))
-		return fail(nic, "open", ud_errmsg());
+	snprintf(who, sizeof(who), "e1000e %s", pci_addr);
+	nic->dev = app_dev_open(who, pci_addr, &nic->bar, &len);
+	if (!nic->dev)
+		return -1;
 	info = ud_dev_get_info(nic->dev);
 	if (info->vendor != E1000E_VENDOR || info->device != E1000E_DEVICE) {
 		fprintf(stderr, "e1000e %s: is %04x:%04x, not an 82574L (%04x:%04x)\n",
@@ -144,9 +123,6 @@ int e1000e_open(struct e1000e *nic, const char *pci_addr)
 		return -1;
 	}
 	snprintf(nic->addr, sizeof(nic->addr), "%s", info->addr);
-	nic->bar = ud_dev_map_bar(nic->dev, 0, 0, &len);
-	if (!nic->bar)
-		return fail(nic, "BAR0", ud_errmsg());
 	if (len < RAH0 + 4)
 		return fail(nic, "BAR0", "smaller than the 82574's register file");
 	/* The kernel resets the NIC between holders; this driver resets it
@@ -157,16 +133,13 @@ int e1000e_open(struct e1000e *nic, const char *pci_addr)
 		return fail(nic, "bus mastering", ud_errmsg());
 
 	/* Link: force it up and wait for STATUS.LU (QEMU: at once). */
-	wr32(nic, CTRL, rd32(nic, CTRL) | CTRL_SLU);
-	for (int i = 0; !(rd32(nic, STATUS) & STATUS_LU); i++) {
-		if (i == 2000)
-			return fail(nic, "link", "STATUS.LU not set 2 s after CTRL.SLU (is the netdev down?)");
-		msleep(1);
-	}
+	ud_reg_write32(nic->bar, CTRL, ud_reg_read32(nic->bar, CTRL) | CTRL_SLU);
+	if (app_wait_reg32(nic->bar, STATUS, STATUS_LU, STATUS_LU, 0, 2000, NULL))
+		return fail(nic, "link", "STATUS.LU not set 2 s after CTRL.SLU (is the netdev down?)");
 
 	/* The reset loaded the MAC address (from the EEPROM) into RAL0/RAH0. */
-	ral = rd32(nic, RAL0);
-	rah = rd32(nic, RAH0);
+	ral = ud_reg_read32(nic->bar, RAL0);
+	rah = ud_reg_read32(nic->bar, RAH0);
 	if (!(rah & RAH_AV))
 		return fail(nic, "MAC address", "RAH0.AV is clear after reset");
 	for (int i = 0; i < 4; i++)
@@ -235,11 +208,11 @@ int e1000e_start(struct e1000e *nic, struct ud_mem *m,
 
 	/* Receive first, so that nothing sent is missed. */
 	iova = ud_desc_ring_iova(nic->rx);
-	wr32(nic, RDBAL, (uint32_t)iova);
-	wr32(nic, RDBAH, (uint32_t)(iova >> 32));
-	wr32(nic, RDLEN, (uint32_t)ud_desc_ring_bytes(nic->rx));
-	wr32(nic, RDH, 0);
-	wr32(nic, RDT, 0);
+	ud_reg_write32(nic->bar, RDBAL, (uint32_t)iova);
+	ud_reg_write32(nic->bar, RDBAH, (uint32_t)(iova >> 32));
+	ud_reg_write32(nic->bar, RDLEN, (uint32_t)ud_desc_ring_bytes(nic->rx));
+	ud_reg_write32(nic->bar, RDH, 0);
+	ud_reg_write32(nic->bar, RDT, 0);
 	while (ud_desc_free_count(nic->rx)) {
 		struct ud_buf *b = ud_pool_get(nic->pool);
 
@@ -250,16 +223,16 @@ int e1000e_start(struct e1000e *nic, struct ud_mem *m,
 	rctl = RCTL_EN | RCTL_BAM | RCTL_SECRC;	/* BSIZE 00: 2048 bytes */
 	if (cfg->promisc)
 		rctl |= RCTL_UPE | RCTL_MPE;
-	wr32(nic, RCTL, rctl);
+	ud_reg_write32(nic->bar, RCTL, rctl);
 	ud_desc_doorbell(nic->rx);		/* RDT: buffers are the device's */
 
 	iova = ud_desc_ring_iova(nic->tx);
-	wr32(nic, TDBAL, (uint32_t)iova);
-	wr32(nic, TDBAH, (uint32_t)(iova >> 32));
-	wr32(nic, TDLEN, (uint32_t)ud_desc_ring_bytes(nic->tx));
-	wr32(nic, TDH, 0);
-	wr32(nic, TDT, 0);
-	wr32(nic, TCTL, TCTL_EN | TCTL_PSP | TCTL_CT | TCTL_COLD);
+	ud_reg_write32(nic->bar, TDBAL, (uint32_t)iova);
+	ud_reg_write32(nic->bar, TDBAH, (uint32_t)(iova >> 32));
+	ud_reg_write32(nic->bar, TDLEN, (uint32_t)ud_desc_ring_bytes(nic->tx));
+	ud_reg_write32(nic->bar, TDH, 0);
+	ud_reg_write32(nic->bar, TDT, 0);
+	ud_reg_write32(nic->bar, TCTL, TCTL_EN | TCTL_PSP | TCTL_CT | TCTL_COLD);
 	return 0;
 }
 
@@ -277,11 +250,11 @@ int e1000e_enable_rx_irq(struct e1000e *nic)
 	if (ud_irq_enable(nic->irq, 0))
 		return fail(nic, "interrupts", ud_errmsg());
 	/* RXQ0 -> vector 0; its ICR bit clears itself when the vector fires. */
-	wr32(nic, IVAR, IVAR_VALID | 0);
-	wr32(nic, EIAC, ICR_RXQ0);
-	wr32(nic, CTRL_EXT, rd32(nic, CTRL_EXT) | CTRL_EXT_IAME);
+	ud_reg_write32(nic->bar, IVAR, IVAR_VALID | 0);
+	ud_reg_write32(nic->bar, EIAC, ICR_RXQ0);
+	ud_reg_write32(nic->bar, CTRL_EXT, ud_reg_read32(nic->bar, CTRL_EXT) | CTRL_EXT_IAME);
 	ud_irq_ack(nic->irq, 0);
-	wr32(nic, IMS, ICR_RXQ0);
+	ud_reg_write32(nic->bar, IMS, ICR_RXQ0);
 	return 0;
 }
 
@@ -375,7 +348,7 @@ int e1000e_rx_refill(struct e1000e *nic, struct ud_buf *const *bufs,
 
 uint32_t e1000e_stat(struct e1000e *nic, uint32_t reg)
 {
-	return rd32(nic, reg);
+	return ud_reg_read32(nic->bar, reg);
 }
 
 void e1000e_close(struct e1000e *nic)

@@ -11,7 +11,7 @@
  * it, to the second's MAC address (or broadcast); the second receives them
  * into its RX ring.  Every frame must arrive exactly once, whole and
  * intact; TX is paced so that no more frames are in flight than the
- * receiver has buffers.
+ * receiver has buffers (loop.c).
  *
  *   --count N     frames to send (default 64)
  *   --irq         wait for received frames on MSI-X vector 0, not by polling
@@ -19,50 +19,25 @@
  *   --promisc     receiver accepts every unicast/multicast frame
  *   --rx-desc N   RX ring size (multiple of 8, default 256)
  *   --tx-desc N   TX ring size (multiple of 8, default 128)
- *   --inject WHAT test the checker: in the middle of the run, skip a frame
- *                 (lose), send one twice (dup) or flip its last byte
- *                 (corrupt); the run must then fail
  *
  * Exit status: 0 every frame arrived once and intact, 1 otherwise or on
  * any error, 2 usage.
  */
-#include <errno.h>
 #include <getopt.h>
-#include <inttypes.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
-#include "e1000e.h"
+#include "common/app.h"
+#include "loop.h"
 
-#define ETHERTYPE	0x88b5		/* IEEE local experimental */
-#define MAGIC		0x55444c50u	/* "UDLP" */
-#define HDR_LEN		24		/* Ethernet 14, magic 4, seq 4, len 2 */
-#define STALL_MS	3000		/* no progress for this long: give up */
-#define MAX_REPORTS	8
-
-struct opts {
-	const char *tx_addr, *rx_addr;
-	unsigned count;
-	int irq, broadcast, promisc;
-	unsigned rx_desc, tx_desc;
-	enum { INJECT_NONE, INJECT_LOSE, INJECT_DUP, INJECT_CORRUPT } inject;
-};
-
-struct result {
-	unsigned sent, wire, received, lost, dup, bad, reordered, stalls_irq;
-	uint64_t bytes;
-};
-
-static void usage(FILE *f)
+static int usage(void)
 {
-	fprintf(f, "usage: e1000e-loop [--count N] [--irq] [--broadcast] [--promisc]\n"
-		   "                   [--rx-desc N] [--tx-desc N] [--inject lose|dup|corrupt]\n"
-		   "                   TX_PCI_ADDR RX_PCI_ADDR\n");
+	fprintf(stderr, "usage: e1000e-loop [--count N] [--irq] [--broadcast] [--promisc]\n"
+			"                   [--rx-desc N] [--tx-desc N] TX_PCI_ADDR RX_PCI_ADDR\n");
+	return 2;
 }
 
-static int parse(int argc, char **argv, struct opts *o)
+int main(int argc, char **argv)
 {
 	static const struct option lo[] = {
 		{ "count", required_argument, NULL, 'n' },
@@ -71,350 +46,45 @@ static int parse(int argc, char **argv, struct opts *o)
 		{ "promisc", no_argument, NULL, 'p' },
 		{ "rx-desc", required_argument, NULL, 'r' },
 		{ "tx-desc", required_argument, NULL, 't' },
-		{ "inject", required_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
+	struct loop_opts o = LOOP_OPTS_INIT;
+	unsigned long long v;
+	char ta[UD_PCI_ADDR_STRLEN], ra[UD_PCI_ADDR_STRLEN];
 	int c;
 
-	*o = (struct opts){ .count = 64, .rx_desc = 256, .tx_desc = 128 };
-	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
+	app_init("e1000e-loop");
+	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
 		switch (c) {
-		case 'n': o->count = (unsigned)strtoul(optarg, NULL, 0); break;
-		case 'i': o->irq = 1; break;
-		case 'b': o->broadcast = 1; break;
-		case 'p': o->promisc = 1; break;
-		case 'r': o->rx_desc = (unsigned)strtoul(optarg, NULL, 0); break;
-		case 't': o->tx_desc = (unsigned)strtoul(optarg, NULL, 0); break;
-		case 'j':
-			if (!strcmp(optarg, "lose"))
-				o->inject = INJECT_LOSE;
-			else if (!strcmp(optarg, "dup"))
-				o->inject = INJECT_DUP;
-			else if (!strcmp(optarg, "corrupt"))
-				o->inject = INJECT_CORRUPT;
-			else {
-				usage(stderr);
-				return -1;
-			}
+		case 'i': o.irq = 1; break;
+		case 'b': o.broadcast = 1; break;
+		case 'p': o.promisc = 1; break;
+		case 'n':
+			if (app_num("--count", optarg, 1, 1000000, &v))
+				return usage();
+			o.count = (unsigned)v;
 			break;
-		case 'h': usage(stdout); exit(0);
-		default: usage(stderr); return -1;
-		}
-	}
-	if (optind != argc - 2 || o->count < 1 || o->count > 1000000) {
-		usage(stderr);
-		return -1;
-	}
-	o->tx_addr = argv[optind];
-	o->rx_addr = argv[optind + 1];
-	return 0;
-}
-
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
-/* Frame @seq of @n: 60 bytes first, 1514 last, spread in between. */
-static uint16_t frame_len(unsigned seq, unsigned n)
-{
-	if (seq == 0)
-		return E1000E_MIN_FRAME;
-	if (seq == n - 1)
-		return E1000E_MAX_FRAME;
-	return (uint16_t)(E1000E_MIN_FRAME +
-			  (seq * 997u) % (E1000E_MAX_FRAME - E1000E_MIN_FRAME + 1));
-}
-
-static uint8_t pattern(unsigned seq, unsigned i)
-{
-	return (uint8_t)(seq * 31u + i * 7u + (i >> 8) + 1u);
-}
-
-static void put_be(uint8_t *p, uint32_t v, int bytes)
-{
-	for (int i = 0; i < bytes; i++)
-		p[i] = (uint8_t)(v >> (8 * (bytes - 1 - i)));
-}
-
-static uint32_t get_be(const uint8_t *p, int bytes)
-{
-	uint32_t v = 0;
-
-	for (int i = 0; i < bytes; i++)
-		v = v << 8 | p[i];
-	return v;
-}
-
-static void build(uint8_t *f, const uint8_t dst[6], const uint8_t src[6],
-		  unsigned seq, uint16_t len)
-{
-	memcpy(f, dst, 6);
-	memcpy(f + 6, src, 6);
-	put_be(f + 12, ETHERTYPE, 2);
-	put_be(f + 14, MAGIC, 4);
-	put_be(f + 18, seq, 4);
-	put_be(f + 22, len, 2);
-	for (unsigned i = HDR_LEN; i < len; i++)
-		f[i] = pattern(seq, i);
-}
-
-static void mac_str(const uint8_t m[6], char s[18])
-{
-	snprintf(s, 18, "%02x:%02x:%02x:%02x:%02x:%02x",
-		 m[0], m[1], m[2], m[3], m[4], m[5]);
-}
-
-/*
- * Check one received frame; NULL if it is frame *seq intact, else why not
- * (*seq is set when the sequence number could be read).
- */
-static const char *verify(const struct e1000e_frame *fr, const uint8_t dst[6],
-			  const uint8_t src[6], unsigned n, unsigned *seq)
-{
-	const uint8_t *f = ud_buf_data(fr->buf);
-	static char why[128];
-
-	*seq = UINT32_MAX;
-	if (!(fr->status & 0x02))
-		return "no EOP: frame spread over several buffers";
-	if (fr->errors) {
-		snprintf(why, sizeof(why), "RX errors 0x%02x", fr->errors);
-		return why;
-	}
-	if (fr->len < HDR_LEN || get_be(f + 12, 2) != ETHERTYPE ||
-	    get_be(f + 14, 4) != MAGIC)
-		return "not one of ours (ethertype or magic)";
-	*seq = get_be(f + 18, 4);
-	if (*seq >= n)
-		return "sequence number out of range";
-	if (fr->len != frame_len(*seq, n) || get_be(f + 22, 2) != fr->len) {
-		snprintf(why, sizeof(why), "length %u, header says %u, sent %u",
-			 fr->len, get_be(f + 22, 2), frame_len(*seq, n));
-		return why;
-	}
-	if (memcmp(f, dst, 6) || memcmp(f + 6, src, 6))
-		return "wrong MAC addresses";
-	for (unsigned i = HDR_LEN; i < fr->len; i++)
-		if (f[i] != pattern(*seq, i)) {
-			snprintf(why, sizeof(why), "payload byte %u is 0x%02x, want 0x%02x",
-				 i, f[i], pattern(*seq, i));
-			return why;
-		}
-	return NULL;
-}
-
-/* Take what the receiver has, check it, give the buffers back. */
-static int receive(struct e1000e *rx, const uint8_t dst[6], const uint8_t src[6],
-		   unsigned n, unsigned char *seen, unsigned *next, struct result *r,
-		   unsigned *got)
-{
-	struct e1000e_frame fr[64];
-	struct ud_buf *bufs[64];
-	unsigned k = e1000e_rx_poll(rx, fr, 64);
-
-	for (unsigned i = 0; i < k; i++) {
-		unsigned seq;
-		const char *why = verify(&fr[i], dst, src, n, &seq);
-
-		bufs[i] = fr[i].buf;
-		if (why) {
-			if (r->bad++ < MAX_REPORTS)
-				printf("  corrupted frame (%u bytes, seq %d): %s\n",
-				       fr[i].len, seq == UINT32_MAX ? -1 : (int)seq, why);
-			continue;
-		}
-		if (seen[seq]) {
-			if (r->dup++ < MAX_REPORTS)
-				printf("  frame %u received again\n", seq);
-			continue;
-		}
-		seen[seq] = 1;
-		if (seq != *next)
-			r->reordered++;
-		*next = seq + 1;
-		r->received++;
-		r->bytes += fr[i].len;
-	}
-	*got = k;
-	return e1000e_rx_refill(rx, bufs, k);
-}
-
-static int run(struct e1000e *a, struct e1000e *b, const struct opts *o,
-	       struct result *r)
-{
-	static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
-	const uint8_t *dst = o->broadcast ? bcast : b->mac;
-	unsigned rx_cap = o->rx_desc - 1, frames_in = 0, on_wire = 0, next = 0;
-	unsigned victim = o->inject ? o->count / 2 : UINT32_MAX, got;
-	int dup_sent = 0;
-	unsigned char *seen = calloc(o->count, 1);
-	uint64_t last = now_ms();
-	int err = 0;
-
-	if (!seen) {
-		fprintf(stderr, "e1000e-loop: out of memory for %u frames\n", o->count);
-		return -1;
-	}
-	memset(r, 0, sizeof(*r));
-	while (r->sent < o->count || frames_in < on_wire ||
-	       e1000e_tx_pending(a)) {
-		unsigned posted = 0;
-
-		e1000e_tx_reap(a);
-		/* Never more in flight than the receiver has buffers for. */
-		while (r->sent < o->count && e1000e_tx_free_slots(a) &&
-		       on_wire - frames_in < rx_cap) {
-			uint16_t len = frame_len(r->sent, o->count);
-			struct ud_buf *tb;
-
-			if (r->sent == victim && o->inject == INJECT_LOSE) {
-				printf("  injected: frame %u not sent\n", victim);
-				r->sent++;
-				continue;
-			}
-			tb = e1000e_tx_alloc(a);
-			if (!tb) {
-				err = -1;
-				goto out;
-			}
-			build(ud_buf_data(tb), dst, a->mac, r->sent, len);
-			if (r->sent == victim && o->inject == INJECT_CORRUPT) {
-				printf("  injected: frame %u's last byte flipped\n", victim);
-				((uint8_t *)ud_buf_data(tb))[len - 1] ^= 0xff;
-			}
-			if (e1000e_tx_post(a, tb, len)) {
-				ud_pool_put(tb);
-				break;
-			}
-			on_wire++;
-			posted++;
-			if (r->sent == victim && o->inject == INJECT_DUP && !dup_sent) {
-				printf("  injected: frame %u sent twice\n", victim);
-				dup_sent = 1;	/* the same seq once more */
-				continue;
-			}
-			r->sent++;
-		}
-		if (posted)
-			e1000e_tx_flush(a);
-
-		if (b->irq && frames_in < on_wire) {
-			int w = e1000e_rx_wait(b, 1000);
-
-			if (w < 0) {
-				err = -1;
-				goto out;
-			}
-			if (w == 0)
-				r->stalls_irq++;	/* judged below */
-		}
-		if (receive(b, dst, a->mac, o->count, seen, &next, r, &got)) {
-			err = -1;
-			goto out;
-		}
-		if (got && b->irq && r->stalls_irq) {
-			fprintf(stderr, "e1000e-loop: %s received frames but raised no interrupt for 1 s\n",
-				b->addr);
-			err = -1;
-			goto out;
-		}
-		frames_in += got;
-		if (got || posted)
-			last = now_ms();
-		else if (now_ms() - last > STALL_MS) {
-			printf("  no progress for %d ms: %u sent, %u received, %u TX descriptors not completed (TDH/TDT stuck?)\n",
-			       STALL_MS, on_wire, frames_in, e1000e_tx_pending(a));
+		case 'r':
+		case 't':
+			if (app_num(c == 'r' ? "--rx-desc" : "--tx-desc", optarg, 8, 4096, &v))
+				return usage();
+			*(c == 'r' ? &o.rx_desc : &o.tx_desc) = (unsigned)v;
 			break;
+		default:
+			return usage();
 		}
 	}
-	/* Anything arriving late is a duplicate or worse. */
-	{
-		struct timespec ts = { 0, 50 * 1000000 };
-
-		nanosleep(&ts, NULL);
-	}
-	if (receive(b, dst, a->mac, o->count, seen, &next, r, &got))
-		err = -1;
-	for (unsigned s = 0; s < o->count; s++)
-		if (!seen[s] && r->lost++ < MAX_REPORTS)
-			printf("  frame %u (%u bytes) lost\n", s, frame_len(s, o->count));
-out:
-	r->wire = on_wire;
-	free(seen);
-	return err;
-}
-
-int main(int argc, char **argv)
-{
-	struct ud_mem_config mc = UD_MEM_CFG_INIT;
-	struct e1000e_config cfg = { 0 };
-	struct e1000e a, b;
-	char ma[18], mb[18];
-	struct ud_mem *m = NULL;
-	struct result r = { 0 };
-	struct opts o;
-	int ret = 1;
-
-	setvbuf(stdout, NULL, _IOLBF, 0);
-	if (parse(argc, argv, &o))
-		return 2;
-	memset(&a, 0, sizeof(a));
-	memset(&b, 0, sizeof(b));
-	if (ud_pci_addr_normalize(o.tx_addr, ma) ||
-	    ud_pci_addr_normalize(o.rx_addr, mb)) {
-		fprintf(stderr, "e1000e-loop: '%s' or '%s' is not a PCI address\n",
-			o.tx_addr, o.rx_addr);
+	if (optind != argc - 2)
+		return usage();
+	o.tx_addr = argv[optind];
+	o.rx_addr = argv[optind + 1];
+	if (ud_pci_addr_normalize(o.tx_addr, ta) || ud_pci_addr_normalize(o.rx_addr, ra)) {
+		app_err("'%s' or '%s' is not a PCI address", o.tx_addr, o.rx_addr);
 		return 2;
 	}
-	if (!strcmp(ma, mb)) {
-		fprintf(stderr, "e1000e-loop: TX and RX are the same device %s; give two NICs on one link\n",
-			ma);
+	if (!strcmp(ta, ra)) {
+		app_err("TX and RX are the same device %s; give two NICs on one link", ta);
 		return 2;
 	}
-	if (e1000e_open(&a, o.tx_addr) || e1000e_open(&b, o.rx_addr))
-		goto out;
-	mac_str(a.mac, ma);
-	mac_str(b.mac, mb);
-	mc.va_size = 1ull << 30;
-	m = ud_mem_open(&mc);
-	if (!m) {
-		fprintf(stderr, "e1000e-loop: hugepage memory: %s\n", ud_errmsg());
-		goto out;
-	}
-	cfg.rx_desc = o.rx_desc;
-	cfg.tx_desc = o.tx_desc;
-	cfg.promisc = o.promisc;
-	/* The receiver first, so that it is ready before anything is sent. */
-	if (e1000e_start(&b, m, &cfg) || e1000e_start(&a, m, &cfg))
-		goto out;
-	if (o.irq && e1000e_enable_rx_irq(&b))
-		goto out;
-	printf("TX %s (%s) -> RX %s (%s): %u frames to %s, RX by %s, rings RX %u TX %u\n",
-	       a.addr, ma, b.addr, mb, o.count,
-	       o.broadcast ? "broadcast" : "the receiver's MAC",
-	       o.irq ? "MSI-X interrupt" : "polling", o.rx_desc, o.tx_desc);
-	if (run(&a, &b, &o, &r))
-		goto out;
-	printf("sent %u frames, received %u (%" PRIu64 " bytes), lost %u, duplicated %u, corrupted %u, out of order %u\n",
-	       r.wire, r.received, r.bytes, r.lost, r.dup, r.bad, r.reordered);
-	printf("device counters: TX GPTC %u, RX GPRC %u", e1000e_stat(&a, E1000E_GPTC),
-	       e1000e_stat(&b, E1000E_GPRC));
-	if (o.irq)
-		printf("; RX interrupts %" PRIu64, b.irqs);
-	printf("\n");
-	ret = r.sent != o.count || r.received != o.count || r.lost || r.dup ||
-	      r.bad || (o.irq && !b.irqs);
-	if (o.irq && !b.irqs)
-		printf("  no RX interrupt arrived\n");
-out:
-	e1000e_close(&a);		/* resets: no DMA into freed memory */
-	e1000e_close(&b);
-	ud_mem_close(m);
-	printf("%s\n", ret ? "FAILED" : "OK");
-	return ret;
+	return app_verdict(loop_run(&o, NULL, NULL));
 }

@@ -3,9 +3,8 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
+#include "common/app.h"
 #include "edu.h"
 
 #define EDU_REG_ID	0x00
@@ -20,11 +19,6 @@
 #define EDU_DMA_IRQ	0x4
 #define EDU_DMA_BUF	0x40000
 
-static uint32_t rd32(struct edu *e, uint32_t off)
-{
-	return ud_reg_read32(e->bar, off);
-}
-
 static void wr64(struct edu *e, uint32_t off, uint64_t v)
 {
 	/* One 8-byte access: edu takes a 4-byte write as the whole value. */
@@ -32,24 +26,11 @@ static void wr64(struct edu *e, uint32_t off, uint64_t v)
 	*(volatile uint64_t *)(e->bar + off) = v;
 }
 
-static uint64_t rd64(struct edu *e, uint32_t off)
-{
-	return *(volatile uint64_t *)(e->bar + off);
-}
-
-/* Wait for the DMA engine to go idle; -1 with ETIMEDOUT after 5 s. */
+/* Wait for the DMA engine to go idle: 100 ms of virtual time per
+ * transfer; allow 5 s of real time.  -1 with ETIMEDOUT. */
 static int wait_idle(struct edu *e)
 {
-	struct timespec ts = { 0, 1000000 };
-
-	/* Virtual time: 100 ms per transfer; allow 5 s of real time. */
-	for (int i = 0; i < 5000; i++) {
-		if (!(rd64(e, EDU_DMA_CMD) & EDU_DMA_RUN))
-			return 0;
-		nanosleep(&ts, NULL);
-	}
-	errno = ETIMEDOUT;
-	return -1;
+	return app_wait_reg32(e->bar, EDU_DMA_CMD, EDU_DMA_RUN, 0, 0, 5000, NULL);
 }
 
 int edu_open(struct edu *e, const char *pci_addr, unsigned int dma_bits,
@@ -60,19 +41,9 @@ int edu_open(struct edu *e, const char *pci_addr, unsigned int dma_bits,
 	memset(e, 0, sizeof(*e));
 	snprintf(e->addr, sizeof(e->addr), "%s", pci_addr);
 	e->dma_mask = dma_bits >= 64 ? ~0ull : (1ull << dma_bits) - 1;
-
-	/* DMA needs uio_dma's guard and pinning, so refuse weaker drivers
-	 * up front. */
-	e->dev = ud_dev_open(pci_addr);
-	if (!e->dev || ud_dev_require(e->dev, UD_CAP_BAR_MAP | UD_CAP_BUSMASTER_GUARD)) {
-		fprintf(stderr, "edu: %s\n", ud_errmsg());
+	e->dev = app_dev_open("edu", pci_addr, &e->bar, &len);
+	if (!e->dev)
 		return -1;
-	}
-	e->bar = ud_dev_map_bar(e->dev, 0, 0, &len);
-	if (!e->bar) {
-		fprintf(stderr, "edu: BAR0: %s\n", ud_errmsg());
-		return -1;
-	}
 	if (edu_id(e) != 0x010000ed) {
 		fprintf(stderr, "edu: %s is not an edu device (id 0x%08x)\n",
 			pci_addr, edu_id(e));
@@ -108,7 +79,7 @@ void edu_close(struct edu *e)
 
 uint32_t edu_id(struct edu *e)
 {
-	return rd32(e, EDU_REG_ID);
+	return ud_reg_read32(e->bar, EDU_REG_ID);
 }
 
 static int wait_done(struct edu *e)
@@ -116,7 +87,8 @@ static int wait_done(struct edu *e)
 	if (e->irq) {
 		int64_t n = ud_irq_wait(e->irq, 0, 5000);
 
-		ud_reg_write32(e->bar, EDU_IRQ_ACK, rd32(e, EDU_IRQ_STATUS));
+		ud_reg_write32(e->bar, EDU_IRQ_ACK,
+			       ud_reg_read32(e->bar, EDU_IRQ_STATUS));
 		ud_irq_unmask(e->irq, 0);	/* INTx: re-arm the line */
 		if (n <= 0)
 			return -1;

@@ -32,10 +32,13 @@ struct edu {
 };
 
 /*
- * edu_open() - take an edu device bound to uio_dma.
+ * edu_open() - take an edu device bound to uio_dma: map BAR0, check the
+ * ID, wait for a transfer the last holder may have left running, then turn
+ * bus mastering on.
  * @dma_bits: width of the device's DMA addresses (28 is QEMU's default).
  * @use_irq: wait for DMA completion on vector 0 instead of polling.
- * Returns 0, or -1 with errno and ud_errmsg()-style message in @err.
+ * Returns 0, or -1 with errno and a message on stderr; edu_close()
+ * releases what a failed open took.
  */
 int edu_open(struct edu *e, const char *pci_addr, unsigned int dma_bits,
 	     int use_irq);

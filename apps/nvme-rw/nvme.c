@@ -4,8 +4,8 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
+#include "common/app.h"
 #include "nvme.h"
 
 #define ADMIN_DEPTH	32u
@@ -14,28 +14,18 @@
 
 /* ---- registers ---------------------------------------------------------- */
 
-static uint32_t rd32(struct nvme_dev *n, size_t off)
-{
-	return ud_reg_read32(n->bar, off);
-}
-
-static void wr32(struct nvme_dev *n, size_t off, uint32_t v)
-{
-	ud_reg_write32(n->bar, off, v);
-}
-
-/* 64-bit registers as two 32-bit accesses, low half first. */
+/* 64-bit registers as two 32-bit accesses, low half first (spec 3.1). */
 static uint64_t rd64(struct nvme_dev *n, size_t off)
 {
-	uint64_t lo = rd32(n, off);
+	uint64_t lo = ud_reg_read32(n->bar, off);
 
-	return lo | (uint64_t)rd32(n, off + 4) << 32;
+	return lo | (uint64_t)ud_reg_read32(n->bar, off + 4) << 32;
 }
 
 static void wr64(struct nvme_dev *n, size_t off, uint64_t v)
 {
-	wr32(n, off, (uint32_t)v);
-	wr32(n, off + 4, (uint32_t)(v >> 32));
+	ud_reg_write32(n->bar, off, (uint32_t)v);
+	ud_reg_write32(n->bar, off + 4, (uint32_t)(v >> 32));
 }
 
 static volatile uint32_t *doorbell(struct nvme_dev *n, unsigned int qid, int cq)
@@ -45,65 +35,66 @@ static volatile uint32_t *doorbell(struct nvme_dev *n, unsigned int qid, int cq)
 	return (volatile uint32_t *)(n->bar + off);
 }
 
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Wait until (CSTS & mask) == want; CSTS.CFS (fatal) ends the wait early. */
 static int wait_csts(struct nvme_dev *n, uint32_t mask, uint32_t want,
 		     int timeout_ms, const char *what)
 {
-	int64_t deadline = now_ms() + timeout_ms;
-	struct timespec pause = { 0, 100000 };
 	uint32_t csts;
 
-	for (;;) {
-		csts = rd32(n, NVME_REG_CSTS);
-		if (csts == 0xffffffffu) {
-			fprintf(stderr, "nvme: %s: CSTS reads all ones: the device is gone "
-				"(unbound or surprise removed)\n", what);
-			return -1;
-		}
-		if ((csts & mask) == want)
-			return 0;
-		if ((csts & NVME_CSTS_CFS) && want != 0) {
-			fprintf(stderr, "nvme: %s: controller fatal status (CSTS 0x%x)\n",
-				what, csts);
-			return -1;
-		}
-		if (now_ms() > deadline) {
-			fprintf(stderr, "nvme: %s: timeout after %d ms (CSTS 0x%x)\n",
-				what, timeout_ms, csts);
-			return -1;
-		}
-		nanosleep(&pause, NULL);
-	}
+	if (!app_wait_reg32(n->bar, NVME_REG_CSTS, mask, want,
+			    want ? NVME_CSTS_CFS : 0, timeout_ms, &csts))
+		return 0;
+	if (errno == ENODEV)
+		fprintf(stderr, "nvme: %s: CSTS reads all ones: the device is gone "
+			"(unbound or surprise removed)\n", what);
+	else if (errno == EIO)
+		fprintf(stderr, "nvme: %s: controller fatal status (CSTS 0x%x)\n",
+			what, csts);
+	else
+		fprintf(stderr, "nvme: %s: timeout after %d ms (CSTS 0x%x)\n",
+			what, timeout_ms, csts);
+	return -1;
 }
 
 /* ---- memory ------------------------------------------------------------- */
 
-/* A page-aligned, IOVA-contiguous zone the controller reads or writes. */
-static void *dma_zone(struct nvme_dev *n, const char *name, size_t len,
-		      uint64_t *iova)
+/* A page-aligned, IOVA-contiguous, zeroed zone the controller reads or writes. */
+static void *dma_zone(struct nvme_dev *n, const char *name, size_t len)
 {
-	struct ud_zone_params p = UD_ZONE_PARAMS_INIT;
-	struct ud_zone *z;
+	struct ud_zone *z = app_zone(n->mem, name, len, NVME_PAGE, 0,
+				     UD_ZONE_IOVA_CONTIG);
 
-	p.align = NVME_PAGE;
-	p.flags = UD_ZONE_IOVA_CONTIG;
-	z = ud_zone_reserve(n->mem, name, len, &p);
-	if (!z) {
-		fprintf(stderr, "nvme: zone %s: %s\n", name, ud_errmsg());
+	if (!z)
 		return NULL;
-	}
 	memset(ud_zone_addr(z), 0, len);
-	if (iova)
-		*iova = ud_zone_iova(z);
 	return ud_zone_addr(z);
+}
+
+/* A queue as a descriptor ring: page-aligned and physically contiguous
+ * (CREATE I/O SQ/CQ with PC=1; ASQ/ACQ), @phase_bit for a CQ. */
+static struct ud_desc_ring *queue_ring(struct nvme_dev *n, const char *kind,
+				       struct nvme_queue *q, size_t entry,
+				       volatile uint32_t *db, uint32_t phase_bit)
+{
+	struct ud_desc_ring_params p = UD_DESC_RING_PARAMS_INIT;
+	struct ud_desc_ring *r;
+	char name[16];
+
+	snprintf(name, sizeof(name), "%s%u", kind, q->qid);
+	p.name = name;
+	p.count = q->depth;
+	p.desc_size = entry;
+	p.align = NVME_PAGE;
+	p.doorbell = db;
+	if (phase_bit) {
+		p.done_off = offsetof(struct nvme_cqe, status);
+		p.done_mask = phase_bit;
+		p.flags = UD_DESC_PHASE;
+	}
+	r = ud_desc_ring_create(n->mem, &p);
+	if (!r)
+		fprintf(stderr, "nvme: queue %s: %s\n", name, ud_errmsg());
+	return r;
 }
 
 static int queue_alloc(struct nvme_dev *n, struct nvme_queue *q, uint16_t qid,
@@ -114,19 +105,20 @@ static int queue_alloc(struct nvme_dev *n, struct nvme_queue *q, uint16_t qid,
 	memset(q, 0, sizeof(*q));
 	q->qid = qid;
 	q->depth = depth;
-	q->phase = 1;
 	q->vector = vector;
-	snprintf(name, sizeof(name), "sq%u", qid);
-	q->sq = dma_zone(n, name, depth * sizeof(struct nvme_sqe), &q->sq_iova);
-	snprintf(name, sizeof(name), "cq%u", qid);
-	q->cq = dma_zone(n, name, depth * sizeof(struct nvme_cqe), &q->cq_iova);
+	q->sq = queue_ring(n, "sq", q, sizeof(struct nvme_sqe), doorbell(n, qid, 0), 0);
+	q->cq = queue_ring(n, "cq", q, sizeof(struct nvme_cqe), doorbell(n, qid, 1),
+			   NVME_CQE_PHASE);
 	snprintf(name, sizeof(name), "prp%u", qid);
-	q->prp_lists = dma_zone(n, name, (size_t)depth * NVME_PAGE, NULL);
-	if (!q->sq || !q->cq || !q->prp_lists)
-		return -1;
-	q->sq_db = doorbell(n, qid, 0);
-	q->cq_db = doorbell(n, qid, 1);
-	return 0;
+	q->prp_lists = dma_zone(n, name, (size_t)depth * NVME_PAGE);
+	return q->sq && q->cq && q->prp_lists ? 0 : -1;
+}
+
+static void queue_free(struct nvme_queue *q)
+{
+	ud_desc_ring_free(q->sq);
+	ud_desc_ring_free(q->cq);
+	q->sq = q->cq = NULL;
 }
 
 /* ---- commands ----------------------------------------------------------- */
@@ -166,6 +158,18 @@ const char *nvme_status_str(uint16_t sf)
 	return "unknown status";
 }
 
+void nvme_print(struct nvme_dev *n, uint32_t nsid)
+{
+	printf("nvme %s: %s, serial %s, firmware %s, version 0x%08x\n", n->addr,
+	       n->model, n->serial, n->firmware, ud_reg_read32(n->bar, NVME_REG_VS));
+	printf("  CAP 0x%016" PRIx64 ": doorbell stride %u bytes, max transfer %u KiB; "
+	       "admin queue %u entries, I/O queue %u entries; completion by %s\n",
+	       n->cap, 4u << n->dstrd, n->max_xfer >> 10, n->admin.depth,
+	       n->io.depth, n->irq ? "interrupt" : "polling");
+	printf("namespace %u: %" PRIu64 " blocks of %u bytes (%" PRIu64 " MiB)\n", nsid,
+	       n->ns_blocks, n->lba_size, (n->ns_blocks * n->lba_size) >> 20);
+}
+
 static const char *opname(const struct nvme_queue *q, uint8_t opc)
 {
 	if (q->qid)
@@ -181,19 +185,19 @@ static const char *opname(const struct nvme_queue *q, uint8_t opc)
 }
 
 /* Spin on (or sleep on the vector of) the CQ entry at the head until its
- * phase tag says the controller wrote it. */
-static int wait_cqe(struct nvme_dev *n, struct nvme_queue *q,
-		    const struct nvme_cqe *e, const char *what)
+ * phase tag says the controller wrote it (ud_desc_poll() then orders the
+ * tag before the rest of the entry). */
+static int wait_cqe(struct nvme_dev *n, struct nvme_queue *q, const char *what)
 {
-	int64_t deadline = now_ms() + n->timeout_ms;
+	int64_t deadline = (int64_t)app_now_ms() + n->timeout_ms;
 
-	while (((le32toh(ud_read_once32(&e->status)) >> 16) & 1) != q->phase) {
-		int64_t left = deadline - now_ms();
+	while (!ud_desc_poll(q->cq, 1)) {
+		int64_t left = deadline - (int64_t)app_now_ms();
 
 		if (left < 0) {
 			fprintf(stderr, "nvme: %s on queue %u: timeout, no completion after %d ms "
 				"(CSTS 0x%x)\n", what, q->qid, n->timeout_ms,
-				rd32(n, NVME_REG_CSTS));
+				ud_reg_read32(n->bar, NVME_REG_CSTS));
 			return -1;
 		}
 		if (n->irq) {
@@ -208,7 +212,6 @@ static int wait_cqe(struct nvme_dev *n, struct nvme_queue *q,
 			q->interrupts += (uint64_t)c;
 		}
 	}
-	ud_dma_rmb();	/* the phase tag before the rest of the entry */
 	return 0;
 }
 
@@ -221,7 +224,6 @@ static int submit_wait(struct nvme_dev *n, struct nvme_queue *q,
 {
 	uint8_t opc = (uint8_t)le32toh(c->cdw0);
 	uint16_t cid = q->next_cid++;
-	const struct nvme_cqe *e;
 	struct nvme_cqe done;
 	uint32_t st;
 	uint16_t sf;
@@ -229,19 +231,18 @@ static int submit_wait(struct nvme_dev *n, struct nvme_queue *q,
 
 	snprintf(what, sizeof(what), "%s (cid %u)", opname(q, opc), cid);
 	c->cdw0 = htole32(opc | (uint32_t)cid << 16);
-	q->sq[q->sq_tail] = *c;
-	q->sq_tail = (uint16_t)((q->sq_tail + 1) % q->depth);
-	ud_dma_wmb();	/* the entry before the doorbell */
-	ud_mmio_write32_relaxed(q->sq_db, q->sq_tail);
-
-	e = &q->cq[q->cq_head];
-	if (wait_cqe(n, q, e, what))
+	if (ud_desc_post_copy(q->sq, c, NULL)) {
+		fprintf(stderr, "nvme: %s: submission queue %u is full\n", what, q->qid);
 		return -1;
-	done = *e;
-	q->cq_head = (uint16_t)((q->cq_head + 1) % q->depth);
-	if (q->cq_head == 0)
-		q->phase ^= 1;		/* the controller flips it on each pass */
-	ud_mmio_write32_relaxed(q->cq_db, q->cq_head);
+	}
+	ud_desc_doorbell(q->sq);	/* SQ tail, after the entry */
+	if (wait_cqe(n, q, what))
+		return -1;
+	done = *(const struct nvme_cqe *)ud_desc_head_slot(q->cq, 0);
+	ud_desc_consume(q->cq, 1, NULL);	/* flips the phase at the wrap */
+	ud_desc_doorbell(q->cq);	/* CQ head: the slot is the controller's */
+	/* The controller has read the SQ up to its SQ Head Pointer. */
+	ud_desc_reap_upto(q->sq, le32toh(done.sq) & 0xffff, NULL, q->depth);
 	if (n->irq && ud_irq_mode(n->irq) == UD_IRQ_LEGACY)
 		ud_irq_unmask(n->irq, 0);	/* INTx: re-arm once the CQ is consumed */
 	q->commands++;
@@ -255,6 +256,7 @@ static int submit_wait(struct nvme_dev *n, struct nvme_queue *q,
 		return -1;
 	}
 	sf = (uint16_t)(st >> 17);
+	n->last_status = sf & 0x7ff;
 	if (sf & 0x7ff) {
 		fprintf(stderr, "nvme: %s failed: status 0x%03x (type %u, code 0x%02x: %s)%s\n",
 			what, sf & 0x7ff, (sf >> 8) & 7, sf & 0xff, nvme_status_str(sf),
@@ -346,7 +348,7 @@ static int create_io_queues(struct nvme_dev *n)
 	struct nvme_sqe c;
 
 	c = command(NVME_ADMIN_CREATE_CQ, 0);
-	c.prp1 = htole64(q->cq_iova);
+	c.prp1 = htole64(ud_desc_ring_iova(q->cq));
 	c.cdw10 = htole32((uint32_t)(q->depth - 1) << 16 | q->qid);
 	/* Physically contiguous; interrupts only when we wait on them. */
 	c.cdw11 = htole32((uint32_t)q->vector << 16 | (n->irq ? 2u : 0u) | 1u);
@@ -354,7 +356,7 @@ static int create_io_queues(struct nvme_dev *n)
 		return -1;
 
 	c = command(NVME_ADMIN_CREATE_SQ, 0);
-	c.prp1 = htole64(q->sq_iova);
+	c.prp1 = htole64(ud_desc_ring_iova(q->sq));
 	c.cdw10 = htole32((uint32_t)(q->depth - 1) << 16 | q->qid);
 	c.cdw11 = htole32((uint32_t)q->qid << 16 | 1u);	/* CQ id, contiguous */
 	if (submit_wait(n, &n->admin, &c, NULL)) {
@@ -369,18 +371,17 @@ static int create_io_queues(struct nvme_dev *n)
 
 static int disable(struct nvme_dev *n)
 {
-	uint32_t cc = rd32(n, NVME_REG_CC);
+	uint32_t cc = ud_reg_read32(n->bar, NVME_REG_CC);
 	int to = (int)((n->cap >> 24) & 0xff) * 500 + 1000;
 
 	if (cc & NVME_CC_EN)
-		wr32(n, NVME_REG_CC, cc & ~NVME_CC_EN);
+		ud_reg_write32(n->bar, NVME_REG_CC, cc & ~NVME_CC_EN);
 	return wait_csts(n, NVME_CSTS_RDY, 0, to, "disable (CC.EN=0)");
 }
 
 int nvme_open(struct nvme_dev *n, const char *pci_addr, uint32_t nsid,
 	      int use_irq, int timeout_ms)
 {
-	struct ud_mem_config mc = UD_MEM_CFG_INIT;
 	const struct ud_dev_info *info;
 	unsigned int io_vec = 0, mqes;
 	size_t len;
@@ -390,21 +391,13 @@ int nvme_open(struct nvme_dev *n, const char *pci_addr, uint32_t nsid,
 	snprintf(n->addr, sizeof(n->addr), "%s", pci_addr);
 	n->timeout_ms = timeout_ms;
 
-	/* The NVMe controller is a DMA master, so insist on uio_dma's guard. */
-	n->dev = ud_dev_open(pci_addr);
-	if (!n->dev || ud_dev_require(n->dev, UD_CAP_BAR_MAP | UD_CAP_BUSMASTER_GUARD)) {
-		fprintf(stderr, "nvme: %s\n", ud_errmsg());
+	n->dev = app_dev_open("nvme", pci_addr, &n->bar, &len);
+	if (!n->dev)
 		return -1;
-	}
 	info = ud_dev_get_info(n->dev);
 	if (info->class_code != 0x010802) {
 		fprintf(stderr, "nvme: %s is not an NVMe controller (class 0x%06x)\n",
 			pci_addr, info->class_code);
-		return -1;
-	}
-	n->bar = ud_dev_map_bar(n->dev, 0, 0, &len);
-	if (!n->bar) {
-		fprintf(stderr, "nvme: BAR0: %s\n", ud_errmsg());
 		return -1;
 	}
 	n->cap = rd64(n, NVME_REG_CAP);
@@ -438,13 +431,10 @@ int nvme_open(struct nvme_dev *n, const char *pci_addr, uint32_t nsid,
 		}
 	}
 
-	mc.va_size = 1ull << 30;
-	n->mem = ud_mem_open(&mc);
-	if (!n->mem) {
-		fprintf(stderr, "nvme: hugepage memory: %s\n", ud_errmsg());
+	n->mem = app_mem_open("nvme", NULL, NULL);
+	if (!n->mem)
 		return -1;
-	}
-	n->scratch = dma_zone(n, "identify", NVME_PAGE, NULL);
+	n->scratch = dma_zone(n, "identify", NVME_PAGE);
 	if (!n->scratch ||
 	    queue_alloc(n, &n->admin, 0, (uint16_t)(ADMIN_DEPTH < mqes ? ADMIN_DEPTH : mqes), 0) ||
 	    queue_alloc(n, &n->io, 1, (uint16_t)(IO_DEPTH < mqes ? IO_DEPTH : mqes), io_vec))
@@ -458,11 +448,12 @@ int nvme_open(struct nvme_dev *n, const char *pci_addr, uint32_t nsid,
 		fprintf(stderr, "nvme: %s\n", ud_errmsg());
 		return -1;
 	}
-	wr32(n, NVME_REG_AQA, (uint32_t)(n->admin.depth - 1) << 16 | (n->admin.depth - 1u));
-	wr64(n, NVME_REG_ASQ, n->admin.sq_iova);
-	wr64(n, NVME_REG_ACQ, n->admin.cq_iova);
-	wr32(n, NVME_REG_CC, NVME_CC_IOCQES(4) | NVME_CC_IOSQES(6) | NVME_CC_MPS(12) |
-	     NVME_CC_CSS_NVM | NVME_CC_EN);
+	ud_reg_write32(n->bar, NVME_REG_AQA,
+		       (uint32_t)(n->admin.depth - 1) << 16 | (n->admin.depth - 1u));
+	wr64(n, NVME_REG_ASQ, ud_desc_ring_iova(n->admin.sq));
+	wr64(n, NVME_REG_ACQ, ud_desc_ring_iova(n->admin.cq));
+	ud_reg_write32(n->bar, NVME_REG_CC, NVME_CC_IOCQES(4) | NVME_CC_IOSQES(6) |
+		       NVME_CC_MPS(12) | NVME_CC_CSS_NVM | NVME_CC_EN);
 	to = (int)((n->cap >> 24) & 0xff) * 500 + 1000;
 	if (wait_csts(n, NVME_CSTS_RDY, NVME_CSTS_RDY, to, "enable (CC.EN=1)"))
 		return -1;
@@ -486,13 +477,14 @@ int nvme_close(struct nvme_dev *n)
 		ret |= submit_wait(n, &n->admin, &c, NULL);
 		n->io_ready = 0;
 	}
-	if (n->bar && rd32(n, NVME_REG_CSTS) != 0xffffffffu) {
-		uint32_t cc = rd32(n, NVME_REG_CC);
+	if (n->bar && ud_reg_read32(n->bar, NVME_REG_CSTS) != 0xffffffffu) {
+		uint32_t cc = ud_reg_read32(n->bar, NVME_REG_CC);
 
 		to = (int)((n->cap >> 24) & 0xff) * 500 + 1000;
 		if (cc & NVME_CC_EN) {
 			/* Normal shutdown: the controller flushes and says when done. */
-			wr32(n, NVME_REG_CC, (cc & ~NVME_CC_SHN_MASK) | NVME_CC_SHN_NORMAL);
+			ud_reg_write32(n->bar, NVME_REG_CC,
+				       (cc & ~NVME_CC_SHN_MASK) | NVME_CC_SHN_NORMAL);
 			ret |= wait_csts(n, NVME_CSTS_SHST_MASK, NVME_CSTS_SHST_DONE, to,
 					 "shutdown (CC.SHN)");
 		}
@@ -503,7 +495,10 @@ int nvme_close(struct nvme_dev *n)
 	}
 	ud_irq_close(n->irq);
 	ud_dev_close(n->dev);		/* unmaps BAR0, stops bus mastering */
-	ud_mem_close(n->mem);		/* only now: the device can no longer DMA */
+	/* Only now, when the device can no longer DMA: */
+	queue_free(&n->admin);
+	queue_free(&n->io);
+	ud_mem_close(n->mem);
 	memset(n, 0, sizeof(*n));
 	return ret ? -1 : 0;
 }
@@ -535,7 +530,9 @@ int nvme_rw(struct nvme_dev *n, uint8_t opcode, uint32_t nsid, uint64_t slba,
 	if (len > first && len <= first + NVME_PAGE) {
 		prp2 = ud_virt2iova((void *)(va + first));	/* the second page */
 	} else if (len > first) {
-		uint64_t *list = q->prp_lists + (size_t)q->sq_tail * PRP_PER_LIST;
+		/* one list per SQ slot: the one this command is posted to */
+		uint64_t *list = q->prp_lists +
+				 (size_t)ud_desc_ring_tail(q->sq) * PRP_PER_LIST;
 		size_t i = 0;
 
 		for (off = first; off < len; off += NVME_PAGE) {

@@ -5,8 +5,15 @@
  * completions found by polling the phase tag (or woken by the MSI-X vector
  * of the queue with --irq).
  *
+ * Each queue is a descriptor ring of libuiodma (uiodma/desc.h): a
+ * submission queue is a producer ring (ud_desc_doorbell() writes its tail
+ * to the SQ Tail Doorbell; its slots are reaped up to the SQ Head Pointer
+ * each completion carries), a completion queue a phase ring (new entries
+ * are told by their Phase Tag; ud_desc_doorbell() writes its head to the
+ * CQ Head Doorbell).
+ *
  * Everything the controller reads or writes lives in hugepage zones: the
- * queues are IOVA-contiguous, page-aligned zones; data buffers may be any
+ * queues are IOVA-contiguous, page-aligned rings; data buffers may be any
  * library memory, since every 4 KiB page of a transfer gets its own PRP
  * entry from ud_virt2iova() (so a buffer may cross a 2 MiB hugepage into
  * one that is not physically adjacent).
@@ -79,17 +86,14 @@ struct nvme_cqe {
 _Static_assert(sizeof(struct nvme_sqe) == 64, "SQ entry is 64 bytes");
 _Static_assert(sizeof(struct nvme_cqe) == 16, "CQ entry is 16 bytes");
 
+#define NVME_CQE_PHASE	(1u << 16)	/* Phase Tag, in nvme_cqe.status */
+
 /* One submission/completion queue pair. */
 struct nvme_queue {
 	uint16_t qid;			/* 0: admin */
 	uint16_t depth;			/* entries in each ring */
-	struct nvme_sqe *sq;		/* in an IOVA-contiguous zone */
-	struct nvme_cqe *cq;
-	uint64_t sq_iova, cq_iova;
-	volatile uint32_t *sq_db;	/* SQ tail doorbell */
-	volatile uint32_t *cq_db;	/* CQ head doorbell */
-	uint16_t sq_tail, cq_head;
-	uint32_t phase;			/* phase tag of new entries: starts at 1 */
+	struct ud_desc_ring *sq;	/* producer ring of nvme_sqe: tail -> SQyTDBL */
+	struct ud_desc_ring *cq;	/* phase ring of nvme_cqe: head -> CQyHDBL */
 	uint16_t next_cid;
 	unsigned int vector;		/* interrupt vector of the CQ */
 	uint64_t *prp_lists;		/* one 4 KiB PRP list per SQ slot */
@@ -107,6 +111,8 @@ struct nvme_dev {
 	int timeout_ms;			/* per command */
 	struct nvme_queue admin, io;
 	int io_ready;
+	uint16_t last_status;		/* status field (SCT 10:8, SC 7:0) of the
+					 * last completion; 0: success */
 	void *scratch;			/* 4 KiB for IDENTIFY */
 	/* From IDENTIFY. */
 	char model[41], serial[21], firmware[9];
@@ -127,7 +133,8 @@ int nvme_open(struct nvme_dev *n, const char *pci_addr, uint32_t nsid,
 
 /*
  * nvme_close() - delete the I/O queues, shut the controller down (CC.SHN,
- * then CC.EN=0), free the memory, release the device (bus mastering off).
+ * then CC.EN=0), release the device (bus mastering off), then free the
+ * rings and the memory.  Also releases what a failed nvme_open() took.
  * Returns 0, or -1 if part of the shutdown failed (message on stderr).
  */
 int nvme_close(struct nvme_dev *n);
@@ -137,10 +144,18 @@ int nvme_close(struct nvme_dev *n);
  * from @buf, which must be library memory (a zone), 4-byte aligned, and
  * at most n->max_xfer bytes.  Builds PRP1/PRP2 or a PRP list, one entry
  * per 4 KiB page, submits on the I/O queue and waits.
- * Returns 0, or -1 with a message on stderr (error status, timeout).
+ * Returns 0, or -1 with a message on stderr (an error status, also left
+ * in n->last_status; a timeout).
  */
 int nvme_rw(struct nvme_dev *n, uint8_t opcode, uint32_t nsid, uint64_t slba,
 	    uint32_t nlb, void *buf);
+
+/*
+ * nvme_print() - print what the controller and namespace @nsid are: model,
+ * serial, firmware, version, CAP (doorbell stride, transfer size), queue
+ * depths, how completions are waited for, the namespace's size.
+ */
+void nvme_print(struct nvme_dev *n, uint32_t nsid);
 
 /* nvme_status_str() - the name of a completion status (SCT/SC). */
 const char *nvme_status_str(uint16_t sf);

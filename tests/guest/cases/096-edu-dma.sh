@@ -1,8 +1,8 @@
 # DMA through edu's engine proves the library's addresses: a pattern goes
 # from one zone into the device and back into a zone on another hugepage.
 # With edu's default 28-bit DMA mask, zones limited to 28 bits work and
-# memory above 256 MiB is refused before any DMA.  Pinning through uio_dma
-# and pagemap agree.
+# memory above 256 MiB is refused before any DMA (edu_harness drives the
+# app's driver).  Pinning through uio_dma and pagemap agree.
 edu=$(pci_find $EDU 1)
 edu28=$(pci_find $EDU 2)
 # 128 MiB: the guest kernel hands out low pages first, so all of it is
@@ -15,12 +15,12 @@ check edu-dma-copy-polling edu-dma --rounds 4 "$edu"
 check edu-dma-copy-irq edu-dma --rounds 3 --irq "$edu"
 check edu-dma-copy-kpin edu-dma --rounds 3 --pa kpin "$edu"
 check edu-dma-28bit-zones edu-dma --rounds 3 --dma-bits 28 "$edu28"
-check kpin-agrees-with-pagemap edu-dma --compare-pa --pa kpin "$edu"
+check kpin-agrees-with-pagemap edu_harness compare-pa "$edu"
 # 384 MiB reaches past 256 MiB: the pages handed out first now lie above
 # the 28-bit limit, and 28-bit zones must still find the low ones.
 echo 192 > /proc/sys/vm/nr_hugepages
 check edu-dma-28bit-zones-large-pool edu-dma --rounds 2 --dma-bits 28 "$edu28"
-check edu-dma-refuses-above-limit edu-dma --refusal --dma-bits 28 "$edu28"
+check edu-dma-refuses-above-limit edu_harness refusal 28 "$edu28"
 unbind "$edu"
 unbind "$edu28"
 rmmod uio_dma

@@ -19,16 +19,16 @@ check e1000e-loop-reverse-broadcast-wrap \
 check e1000e-loop-irq-wrap \
 	e1000e-loop --count 300 --irq --rx-desc 16 --tx-desc 8 "$nic1" "$nic2"
 
-# catches NAME FAULT PATTERN: a run with an injected fault exits 1 and
-# reports PATTERN.
+# catches NAME FAULT PATTERN: a run of the app's checker with an injected
+# fault (e1000e_harness) exits 1 and reports PATTERN.
 catches() {
-	_out=$(e1000e-loop --count 32 --inject "$2" "$nic1" "$nic2" 2>&1)
+	_out=$(e1000e_harness inject "$2" "$nic1" "$nic2" 2>&1)
 	_rc=$?
 	echo "$_out" | sed 's/^/    /'
 	if [ "$_rc" = 1 ] && echo "$_out" | grep -q "$3"; then
 		pass "$1"
 	else
-		fail "$1" "--inject $2 exited $_rc, expected 1 with '$3'"
+		fail "$1" "inject $2 exited $_rc, expected 1 with '$3'"
 	fi
 }
 catches e1000e-loop-catches-lost lose 'lost 1,'
