@@ -8,6 +8,10 @@
 #   make fuzz       the parser fuzzers, FUZZ_TIME (120) seconds each
 #   make bench      benchmarks against their baselines (host and guest)
 #   make bench-host the part of the benchmarks that runs on this host
+#   make install    library, headers, pkg-config file, tools, manual, udev
+#                   rule (PREFIX, LIBDIR, DESTDIR); make uninstall
+#   make deb        the Debian packages, in $(BUILD)/deb/
+#   make dkms-install / dkms-uninstall   the module through DKMS
 #
 # Everything is built under build/.  Debian packages a target needs are
 # installed by scripts/deps.sh (as root) or named when missing.
@@ -41,6 +45,17 @@ LIB_SRCS  := $(wildcard lib/*.c)
 LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 LIB_A     := $(BUILD)/lib/libuiodma.a
 LIB_SO    := $(BUILD)/lib/libuiodma.so
+# ---- library version (include/uiodma/version.h), soname, ABI ---------------
+UD_VERSION := $(shell sed -n 's/^\#define UIODMA_VERSION_[MAJORINPATCH]* \([0-9]*\)$$/\1/p' \
+	include/uiodma/version.h | paste -sd.)
+LIB_SONAME := libuiodma.so.$(firstword $(subst ., ,$(UD_VERSION)))
+LIB_SO_REAL := $(BUILD)/lib/libuiodma.so.$(UD_VERSION)
+LIB_MAP   := lib/libuiodma.map
+# The tools link libuiodma statically; TOOLS_SHARED=1 (the Debian package)
+# links them with libuiodma.so.
+TOOL_LIB  := $(if $(filter 1,$(TOOLS_SHARED)),$(LIB_SO),$(LIB_A))
+TOOL_LINK := $(if $(filter 1,$(TOOLS_SHARED)),-L$(BUILD)/lib -luiodma,$(LIB_A))
+# ---------------------------------------------------------------------------
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:%.c=$(BUILD)/%)
 # Concurrent tests (test_*_mt.c) also run under ThreadSanitizer.
@@ -67,7 +82,8 @@ BENCH_BINS := $(patsubst bench/host/%.c,$(BUILD)/bench/%,$(BENCH_SRCS))
 HDRS      := $(wildcard include/*.h include/uiodma/*.h lib/*.h)
 
 .PHONY: all lib tools apps kmod unit check check-unit check-asan check-tsan check-kmod \
-	check-guest check-fuzz fuzz fuzzers demo bench bench-host deps install clean
+	check-guest check-fuzz fuzz fuzzers demo bench bench-host deps install clean \
+	uninstall man deb dkms-install dkms-uninstall check-pkg abi-baseline
 .DELETE_ON_ERROR:
 
 all: lib tools apps
@@ -84,17 +100,24 @@ $(LIB_A): $(LIB_OBJS)
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^
 
-$(LIB_SO): $(LIB_OBJS)
-	$(CC) -shared -Wl,-soname,libuiodma.so.0 $(LDSAN) -o $@ $^ $(LDLIBS_LIB)
+# libuiodma.so.X.Y.Z exports only what lib/libuiodma.map lists, with
+# symbol versions; libuiodma.so.X (the soname) and libuiodma.so link to it.
+$(LIB_SO_REAL): $(LIB_OBJS) $(LIB_MAP)
+	$(CC) -shared -Wl,-soname,$(LIB_SONAME) -Wl,--version-script=$(LIB_MAP) \
+		$(LDSAN) $(LDFLAGS) -o $@ $(LIB_OBJS) $(LDLIBS_LIB)
+
+$(LIB_SO): $(LIB_SO_REAL)
+	ln -sfn $(notdir $<) $(BUILD)/lib/$(LIB_SONAME)
+	ln -sfn $(LIB_SONAME) $@
 
 # Each tools/NAME/ directory is one program, build/tools/NAME; each
 # apps/NAME/ (but apps/common/) is build/apps/NAME: its main.c and the
 # archive of app sources.  Apps and guest programs include "common/app.h",
 # "edu-dma/edu.h", ... (-Iapps).
 .SECONDEXPANSION:
-$(BUILD)/tools/%: $$(wildcard tools/%/*.c) $$(wildcard tools/%/*.h) $(LIB_A) $(HDRS)
+$(BUILD)/tools/%: $$(wildcard tools/%/*.c) $$(wildcard tools/%/*.h) $(TOOL_LIB) $(HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(LDSAN) -o $@ $(filter %.c,$^) $(LIB_A) $(LDLIBS_LIB)
+	$(CC) $(ALL_CFLAGS) $(LDSAN) $(LDFLAGS) -o $@ $(filter %.c,$^) $(TOOL_LINK) $(LDLIBS_LIB)
 
 $(BUILD)/applib/%.o: apps/%.c $(HDRS) $(APP_HDRS)
 	@mkdir -p $(dir $@)
@@ -192,21 +215,59 @@ bench: bench-host $(GUEST_BINS) $(TOOL_BINS) $(APP_BINS) $(LIB_SO)
 kmod: deps-kmod
 	@tests/kmod/build-check.sh $(BUILD) --build-only
 
-# Install the library, headers, tool, man page and udev rule (DESTDIR,
-# PREFIX as usual); the module is installed with DKMS (scripts/dkms.sh).
-PREFIX ?= /usr/local
-install: lib tools
-	install -d $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include/uiodma \
-		$(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
-		$(DESTDIR)/etc/udev/rules.d
-	install -m 644 $(LIB_A) $(DESTDIR)$(PREFIX)/lib/
-	install -m 755 $(LIB_SO) $(DESTDIR)$(PREFIX)/lib/libuiodma.so.0
-	ln -sf libuiodma.so.0 $(DESTDIR)$(PREFIX)/lib/libuiodma.so
-	install -m 644 include/uiodma.h $(DESTDIR)$(PREFIX)/include/
-	install -m 644 include/uiodma/*.h $(DESTDIR)$(PREFIX)/include/uiodma/
-	install -m 755 $(TOOL_BINS) $(DESTDIR)$(PREFIX)/bin/
-	install -m 644 doc/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
-	install -m 644 udev/*.rules $(DESTDIR)/etc/udev/rules.d/
+# ---- install, manual, packages (scripts/install.sh, debian/) ---------------
+# make install: the library, headers, uiodma.pc, tools, manual and udev
+# rule; make uninstall removes them again.  PREFIX (/usr/local), LIBDIR
+# (PREFIX/lib/<Debian multiarch triplet>), DESTDIR as usual; the udev rule
+# goes where udev reads it.  To the live system: ldconfig.  The module is
+# installed with DKMS: make dkms-install (scripts/dkms.sh).
+PREFIX     ?= /usr/local
+MULTIARCH   = $(shell dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || \
+		$(CC) -print-multiarch 2>/dev/null)
+LIBDIR     ?= $(PREFIX)/lib$(if $(MULTIARCH),/$(MULTIARCH))
+INCLUDEDIR ?= $(PREFIX)/include
+BINDIR     ?= $(PREFIX)/bin
+MANDIR     ?= $(PREFIX)/share/man
+UDEVRULESDIR ?= $(if $(filter /usr /usr/local,$(PREFIX)),/usr/lib/udev/rules.d,$(PREFIX)/lib/udev/rules.d)
+INSTALL_ENV = VERSION=$(UD_VERSION) SONAME=$(LIB_SONAME) DESTDIR=$(DESTDIR) \
+	PREFIX=$(PREFIX) LIBDIR=$(LIBDIR) INCLUDEDIR=$(INCLUDEDIR) BINDIR=$(BINDIR) \
+	MANDIR=$(MANDIR) UDEVRULESDIR=$(UDEVRULESDIR)
+
+# Section 3 of the manual, generated from the headers' kernel-doc comments.
+MAN_HDRS  := include/uiodma.h $(filter-out include/uiodma/uio_dma_ioctl.h,$(wildcard include/uiodma/*.h))
+MAN_STAMP := $(BUILD)/man/.stamp
+man: $(MAN_STAMP)
+$(MAN_STAMP): $(MAN_HDRS) scripts/apidoc.pl
+	rm -rf $(BUILD)/man
+	scripts/apidoc.pl man $(BUILD)/man $(UD_VERSION) $(MAN_HDRS)
+	touch $@
+
+install: lib tools man
+	@$(INSTALL_ENV) scripts/install.sh install $(BUILD)
+
+uninstall: man
+	@$(INSTALL_ENV) scripts/install.sh uninstall $(BUILD)
+
+# uiodma-dkms, libuiodma0, libuiodma-dev, uiodma-tools with dpkg-buildpackage
+# from a copy of the tree, checked by lintian; in $(BUILD)/deb/.
+deb: deps-pkg
+	@scripts/deb.sh $(BUILD)
+
+dkms-install:
+	@scripts/dkms.sh install $(KERNEL)
+
+dkms-uninstall:
+	@scripts/dkms.sh remove
+
+# Packaging tests: the installed library through pkg-config (C11, gnu11,
+# C++17; shared and static), its exports and ABI against abi/, the manual,
+# install/uninstall, the .debs in a Debian 12 root.
+check-pkg: deps-pkg
+	@tests/pkg/run.sh $(BUILD)
+
+# After a deliberate ABI change and version bump: the new baseline.
+abi-baseline: deps-pkg lib
+	@tests/pkg/abi.sh $(BUILD) --update
 
 clean:
 	rm -rf $(BUILD)

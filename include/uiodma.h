@@ -5,6 +5,7 @@
  * This is the one header an application includes.  Each area of the API
  * lives in its own header under uiodma/, all included from here:
  *
+ *   uiodma/version.h UIODMA_VERSION_MAJOR/MINOR/PATCH, ud_version()
  *   uiodma/error.h  errors: every call sets errno and a message naming the
  *                   cause and the fix (ud_errmsg())
  *   uiodma/barrier.h memory and MMIO barriers, register accessors
@@ -18,11 +19,14 @@
  *                   library's sources; drivers need not)
  *
  * A missing header is an install error, not a smaller API: each is
- * included unconditionally.  Link with -luiodma.
+ * included unconditionally.  Link with -luiodma, or take the flags from
+ * pkg-config: pkg-config --cflags --libs uiodma (--static for libuiodma.a).
+ * The headers compile as C11 (strict or GNU) and as C++17.
  */
 #ifndef UIODMA_H
 #define UIODMA_H
 
+#include <uiodma/version.h>
 #include <uiodma/error.h>
 #include <uiodma/barrier.h>
 #include <uiodma/mem.h>

@@ -1,9 +1,10 @@
 #!/bin/sh
 # Make sure the Debian packages a make target needs are installed.
 #
-# usage: scripts/deps.sh TARGET...   (TARGET: build, unit, guest, kmod, bench, fuzz)
-# (bench: DPDK's libdpdk-dev, the baseline of the host benchmarks; fuzz:
-# clang and its libFuzzer)
+# usage: scripts/deps.sh TARGET...   (TARGET: build, unit, guest, kmod, bench, fuzz,
+# pkg) (bench: DPDK's libdpdk-dev, the baseline of the host benchmarks; fuzz:
+# clang and its libFuzzer; pkg: Debian packaging and its tests: debhelper,
+# dh-dkms, lintian, abigail-tools, debootstrap, C++ compilers, man)
 #
 # As root, missing packages are installed with apt-get.  Otherwise the script
 # names what is missing and how to install it, and fails.
@@ -18,6 +19,7 @@ for t in "$@"; do
 	guest) pkgs="$pkgs qemu-system-x86 ipxe-qemu busybox-static cpio xz-utils zstd kmod udev" ;;
 	bench) pkgs="$pkgs libdpdk-dev pkg-config" ;;
 	fuzz)  pkgs="$pkgs clang libclang-rt-14-dev" ;;
+	pkg)   pkgs="$pkgs gcc g++ clang make pkg-config libudev-dev dpkg-dev debhelper dh-dkms dkms lintian abigail-tools debootstrap man-db groff-base" ;;
 	*) echo "deps.sh: unknown target '$t'" >&2; exit 2 ;;
 	esac
 done

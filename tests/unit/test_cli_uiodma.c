@@ -101,6 +101,10 @@ START_TEST(parse_help)
 	ck_assert_ptr_eq(usage_of(c.cmd), usage_hugepages);
 	ck_assert_int_eq(parse(&c, err, "status", "--help", NULL), 0);
 	ck_assert_ptr_eq(usage_of(c.cmd), usage_status);
+	ck_assert_int_eq(parse(&c, err, "--version", NULL), 0);
+	ck_assert_int_eq(c.version, 1);
+	ck_assert_int_eq(c.help, 0);
+	ck_assert_int_eq(parse(&c, err, "status", "--version", NULL), EXIT_USAGE);
 	ck_assert_str_eq(hint_of(CMD_BIND), "see 'uiodma bind --help'");
 	ck_assert_str_eq(hint_of(CMD_NONE), "see 'uiodma --help'");
 	c.cmd = CMD_NONE;

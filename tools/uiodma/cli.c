@@ -31,7 +31,8 @@ static const char usage_main[] =
 	"  hugepages show|reserve|clean    hugepage pools and stale files\n"
 	"\n"
 	"BDF is a PCI address: 0000:03:00.0 or 03:00.0.  'uiodma COMMAND --help'\n"
-	"describes a command.  Exit status: 0 success, 1 failure, 2 usage error.\n";
+	"describes a command; 'uiodma --version' prints the versions.\n"
+	"Exit status: 0 success, 1 failure, 2 usage error.\n";
 
 static const char usage_status[] =
 	"usage: uiodma status [--json]\n"
@@ -143,6 +144,10 @@ int cli_parse(int argc, char **argv, struct cli *c, char *err, size_t errlen)
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
 	    !strcmp(argv[1], "help")) {
 		c->help = 1;
+		return 0;
+	}
+	if (!strcmp(argv[1], "--version")) {
+		c->version = 1;
 		return 0;
 	}
 	if (!strcmp(argv[1], "status"))

@@ -25,6 +25,7 @@ enum cli_cmd {
 struct cli {
 	enum cli_cmd cmd;
 	int help;		/* --help given: print the command's usage */
+	int version;		/* --version given: print the versions */
 	int json;
 	int force;
 	int no_restore;

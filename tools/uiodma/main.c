@@ -9,6 +9,7 @@
  *   uiodma hugepages show
  *   uiodma hugepages reserve COUNT [--pagesize 2M|1G] [--node N]
  *   uiodma hugepages clean [--dir DIR]
+ *   uiodma --version
  *
  * Exit status: 0 success, 1 failure, 2 usage error.  See doc/uiodma.1.
  *
@@ -18,6 +19,9 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+
+#include <uiodma.h>
+#include <uiodma/uio_dma_ioctl.h>
 
 #include "cli.h"
 #include "commands.h"
@@ -35,6 +39,16 @@ int main(int argc, char **argv)
 	}
 	if (c.help) {
 		fputs(usage_of(c.cmd), stdout);
+		free(c.addrs);
+		return 0;
+	}
+	if (c.version) {
+		unsigned int v = ud_version();
+
+		printf("uiodma %d.%d.%d (libuiodma %u.%u.%u, uio_dma ABI %d)\n",
+		       UIODMA_VERSION_MAJOR, UIODMA_VERSION_MINOR,
+		       UIODMA_VERSION_PATCH, v / 10000, v / 100 % 100, v % 100,
+		       UIO_DMA_ABI_VERSION);
 		free(c.addrs);
 		return 0;
 	}
