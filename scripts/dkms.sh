@@ -1,16 +1,31 @@
 #!/bin/sh
 # Install or build uio_dma through DKMS, as a user would.
 #
-# usage: scripts/dkms.sh install          add, build and install for the
-#                                         running kernel (and future ones)
-#        scripts/dkms.sh build RELEASE    add and build for RELEASE only
-#        scripts/dkms.sh remove           remove every version from DKMS
+# usage: scripts/dkms.sh install [RELEASE]  build and install for RELEASE, or
+#                                           for every kernel whose headers are
+#                                           installed (DKMS then rebuilds it
+#                                           for each new kernel)
+#        scripts/dkms.sh build [RELEASE]    build only, for RELEASE or every
+#                                           kernel with headers; prints the
+#                                           .ko of RELEASE
+#        scripts/dkms.sh remove             remove uio_dma from DKMS and
+#                                           /usr/src
+#        scripts/dkms.sh status             what DKMS has built
 #
-# The source tree DKMS builds from is /usr/src/uio_dma-VERSION: dkms.conf
-# and kmod/, copied from this checkout.  Needs root.
+# (make dkms-install [KERNEL=RELEASE], make dkms-uninstall.)
+#
+# The source tree DKMS builds from is /usr/src/uio_dma-VERSION: dkms.conf,
+# kmod/ and the ABI header, copied from this checkout.  Builds for other
+# kernels are kept; when the sources changed, the kernels built from the
+# old ones are rebuilt from the new.  Debian's DKMS signs the module with
+# its own key (/var/lib/dkms/mok.key); on a machine with Secure Boot, enrol
+# that key once: mokutil --import /var/lib/dkms/mok.pub, then reboot and
+# confirm in the MOK manager.  (Secure Boot also locks the kernel down, and
+# there uio_dma refuses to bind: see uio_dma(4).)  Needs root.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 ver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$top/dkms.conf")
+mod=uio_dma/$ver
 src=/usr/src/uio_dma-$ver
 
 if [ "$(id -u)" != 0 ]; then
@@ -22,30 +37,82 @@ command -v dkms >/dev/null || {
 	exit 1
 }
 
+# Kernels DKMS has built or installed uio_dma for.
+built_kernels() {
+	dkms status "$mod" 2>/dev/null |
+		sed -n 's/^[^,]*, \([^,]*\), [^:]*: \(built\|installed\).*/\1/p'
+}
+
+# Kernels whose headers are installed.
+header_kernels() {
+	for d in /lib/modules/*/build; do
+		[ -e "$d/Makefile" ] && basename "$(dirname "$d")"
+	done
+}
+
+# Copy the sources to $src and register them, unless DKMS has these very
+# sources already.  Changed sources: every kernel built from the old ones
+# is rebuilt (or reinstalled) from the new.
 add() {
-	dkms remove "uio_dma/$ver" --all >/dev/null 2>&1 || true
-	rm -rf "$src"
-	mkdir -p "$src/kmod/probes" "$src/include/uiodma"
-	cp "$top/dkms.conf" "$src/"
+	stage=$(mktemp -d)
+	trap 'rm -rf "$stage"' EXIT
+	mkdir -p "$stage/kmod/probes" "$stage/include/uiodma"
+	cp "$top/dkms.conf" "$stage/"
 	cp "$top"/kmod/*.c "$top"/kmod/*.h "$top"/kmod/Kbuild \
-		"$top"/kmod/Makefile "$src/kmod/"
-	cp "$top"/kmod/probes/*.c "$src/kmod/probes/"
-	cp "$top"/include/uiodma/uio_dma_ioctl.h "$src/include/uiodma/"
-	dkms add "uio_dma/$ver"
+		"$top"/kmod/Makefile "$stage/kmod/"
+	cp "$top"/kmod/probes/*.c "$stage/kmod/probes/"
+	cp "$top"/include/uiodma/uio_dma_ioctl.h "$stage/include/uiodma/"
+	rebuild=""
+	if [ -n "$(dkms status "$mod" 2>/dev/null)" ]; then
+		if diff -r "$stage" "$src" >/dev/null 2>&1; then
+			return 0
+		fi
+		rebuild=$(built_kernels)
+		echo "dkms.sh: sources changed; rebuilding for:" $rebuild
+		dkms remove "$mod" --all >/dev/null
+	fi
+	rm -rf "$src"
+	mkdir -p "$src"
+	cp -r "$stage"/. "$src/"
+	dkms add "$mod"
+	for k in $rebuild; do
+		dkms "$1" "$mod" -k "$k"
+	done
+}
+
+# run build|install RELEASE...
+run() {
+	what=$1
+	shift
+	[ $# -gt 0 ] || {
+		echo "dkms.sh: no kernel headers found (/lib/modules/*/build): apt-get install linux-headers-\$(uname -r)" >&2
+		exit 1
+	}
+	# (DKMS skips a kernel it has built these sources for already)
+	for k in "$@"; do
+		dkms "$what" "$mod" -k "$k"
+	done
 }
 
 case ${1:-} in
 install)
-	add
-	dkms install "uio_dma/$ver" ;;
+	add install
+	# shellcheck disable=SC2046
+	if [ -n "${2:-}" ]; then run install "$2"; else run install $(header_kernels); fi
+	dkms status "$mod" ;;
 build)
-	rel=${2:?usage: dkms.sh build RELEASE}
-	add
-	dkms build "uio_dma/$ver" -k "$rel"
-	find /var/lib/dkms/uio_dma/"$ver"/"$rel" -name 'uio_dma.ko*' | head -n 1 ;;
+	add build
+	# shellcheck disable=SC2046
+	if [ -n "${2:-}" ]; then run build "$2"; else run build $(header_kernels); fi
+	[ -z "${2:-}" ] || find "/var/lib/dkms/$mod/$2" -name 'uio_dma.ko*' | head -n 1 ;;
 remove)
-	dkms remove "uio_dma/$ver" --all ;;
+	if [ -n "$(dkms status "$mod" 2>/dev/null)" ]; then
+		dkms remove "$mod" --all
+	fi
+	rm -rf "$src" ;;
+status)
+	dkms status uio_dma ;;
 *)
-	echo "usage: dkms.sh install | build RELEASE | remove" >&2
+	echo "usage: dkms.sh install [RELEASE] | build [RELEASE] | remove | status" >&2
 	exit 2 ;;
 esac

@@ -68,4 +68,15 @@ for rel in $rels; do
 		rc=1
 	fi
 done
+# Building for one kernel keeps the others' builds.
+st=$(dkms status uio_dma 2>&1)
+for rel in $rels; do
+	if echo "$st" | grep -q "^uio_dma/[^,]*, $rel, [^:]*: \(built\|installed\)"; then
+		record "PASS kmod:$rel:dkms-kept-beside-other-kernels"
+	else
+		echo "$st"
+		record "FAIL kmod:$rel:dkms-kept-beside-other-kernels"
+		rc=1
+	fi
+done
 exit $rc
