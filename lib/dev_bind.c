@@ -15,7 +15,7 @@
 #include "dev_internal.h"
 #include "internal.h"
 #include "iommu.h"
-#include "sysfs_pci.h"
+#include "dev_sysfs.h"
 
 static int valid_driver_name(const char *d)
 {

@@ -17,7 +17,7 @@
 #include "dev_internal.h"
 #include "internal.h"
 #include "parse.h"
-#include "sysfs_pci.h"
+#include "dev_sysfs.h"
 
 UD_EXPORT int ud_pci_addr_normalize(const char *in,
 				    char out[UD_PCI_ADDR_STRLEN])

@@ -16,7 +16,7 @@
 #include "internal.h"
 #include "inuse.h"
 #include "proc_fds.h"
-#include "sysfs_pci.h"
+#include "dev_sysfs.h"
 
 void ud_use_add(char *buf, size_t len, const char *fmt, ...)
 {

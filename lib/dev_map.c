@@ -17,11 +17,11 @@
 
 #include <uiodma/uio_dma_ioctl.h>
 #include "dev_internal.h"
-#include "ctl.h"
+#include "dev_ctl.h"
 #include "internal.h"
 #include "proc_fds.h"
 #include "iommu.h"
-#include "sysfs_pci.h"
+#include "dev_sysfs.h"
 
 /* Linux IORESOURCE_* flags as sysfs "resource" shows them. */
 #define RES_IO		0x00000100UL

@@ -180,9 +180,13 @@ int ud_place_pages(struct ud_mem *m, size_t dst, const uint32_t *slots,
 		   const uint64_t *pa, const int16_t *node,
 		   const uint32_t *ord, size_t n, const size_t *cur_page);
 
-/* mem_zone.c */
+/* mem_extent.c: the free extents of a region */
 int ud_ext_add(struct ud_mem *m, size_t off, size_t len);
 int ud_ext_take(struct ud_mem *m, size_t off, size_t len);
+/* Remove [off, off + len) from @e, which contains it. */
+int ud_ext_carve(struct ud_mem *m, struct ud_ext *e, size_t off, size_t len);
+
+/* mem_zone.c */
 void ud_zones_fini(struct ud_mem *m);
 
 #endif /* UIODMA_MEM_INTERNAL_H */

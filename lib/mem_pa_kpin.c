@@ -24,7 +24,7 @@
 
 #include <uiodma/mem.h>
 #include <uiodma/uio_dma_ioctl.h>
-#include "ctl.h"
+#include "dev_ctl.h"
 #include "internal.h"
 
 #define EMPTY 0ull			/* no page has physical address 0 */

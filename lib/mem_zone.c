@@ -3,7 +3,7 @@
  * Zones: named pieces of a region.
  *
  * Mapped memory not in a zone is kept in a list of free extents sorted by
- * address (coalesced on free).  A reservation is first fit over that list:
+ * address (mem_extent.c).  A reservation is first fit over that list:
  * each extent is tried at aligned offsets, skipping at once past a page on
  * the wrong node, a page above the DMA limit, a physical break (for
  * IOVA-contiguous zones) or a boundary.  Its cost depends on the number of
@@ -18,104 +18,6 @@
 
 #include "internal.h"
 #include "mem_internal.h"
-
-/* ---- free extents ---- */
-
-static struct ud_ext *ext_new(size_t off, size_t len)
-{
-	struct ud_ext *e = malloc(sizeof(*e));
-
-	if (e) {
-		e->off = off;
-		e->len = len;
-		e->prev = e->next = NULL;
-	}
-	return e;
-}
-
-static void ext_unlink(struct ud_mem *m, struct ud_ext *e)
-{
-	if (e->prev)
-		e->prev->next = e->next;
-	else
-		m->ext_head = e->next;
-	if (e->next)
-		e->next->prev = e->prev;
-	m->n_ext--;
-	free(e);
-}
-
-int ud_ext_add(struct ud_mem *m, size_t off, size_t len)
-{
-	struct ud_ext *prev = NULL, *next = m->ext_head, *e;
-
-	while (next && next->off < off) {
-		prev = next;
-		next = next->next;
-	}
-	if (prev && prev->off + prev->len == off) {
-		prev->len += len;
-		if (next && prev->off + prev->len == next->off) {
-			prev->len += next->len;
-			ext_unlink(m, next);
-		}
-		return 0;
-	}
-	if (next && off + len == next->off) {
-		next->off = off;
-		next->len += len;
-		return 0;
-	}
-	e = ext_new(off, len);
-	if (!e)
-		return ud_fail(ENOMEM, "out of memory for a free extent");
-	e->prev = prev;
-	e->next = next;
-	if (prev)
-		prev->next = e;
-	else
-		m->ext_head = e;
-	if (next)
-		next->prev = e;
-	m->n_ext++;
-	return 0;
-}
-
-/* Remove [off, off+len) from the extent e that contains it. */
-static int ext_carve(struct ud_mem *m, struct ud_ext *e, size_t off, size_t len)
-{
-	size_t end = e->off + e->len;
-
-	if (off == e->off && len == e->len) {
-		ext_unlink(m, e);
-	} else if (off == e->off) {
-		e->off += len;
-		e->len -= len;
-	} else if (off + len == end) {
-		e->len -= len;
-	} else {
-		struct ud_ext *t = ext_new(off + len, end - off - len);
-
-		if (!t)
-			return ud_fail(ENOMEM, "out of memory for a free extent");
-		e->len = off - e->off;
-		t->prev = e;
-		t->next = e->next;
-		if (e->next)
-			e->next->prev = t;
-		e->next = t;
-		m->n_ext++;
-	}
-	return 0;
-}
-
-int ud_ext_take(struct ud_mem *m, size_t off, size_t len)
-{
-	for (struct ud_ext *e = m->ext_head; e; e = e->next)
-		if (e->off <= off && off + len <= e->off + e->len)
-			return ext_carve(m, e, off, len);
-	return ud_fail(EFAULT, "internal: range %zu+%zu is not free", off, len);
-}
 
 /* ---- names ---- */
 
@@ -393,7 +295,7 @@ UD_EXPORT struct ud_zone *ud_zone_reserve(struct ud_mem *m, const char *name,
 					    "pages did not fit the request", name);
 		}
 	}
-	if (ext_carve(m, e, off, span)) {
+	if (ud_ext_carve(m, e, off, span)) {
 		pthread_mutex_unlock(&m->lock);
 		free(z);
 		return NULL;
@@ -533,61 +435,4 @@ UD_EXPORT const char *ud_zone_name(const struct ud_zone *z)
 UD_EXPORT struct ud_mem *ud_zone_mem(const struct ud_zone *z)
 {
 	return z ? z->m : NULL;
-}
-
-UD_EXPORT int ud_mem_stats(struct ud_mem *m, struct ud_mem_stats *st)
-{
-	if (!m || !st)
-		return ud_fail(EINVAL, "ud_mem_stats: NULL argument");
-	memset(st, 0, sizeof(*st));
-	pthread_mutex_lock(&m->lock);
-	st->page_size = m->pgsz;
-	st->pages_mapped = m->mapped;
-	st->pages_max = m->max_pages;
-	st->zones = m->n_zones;
-	st->bytes_in_zones = m->bytes_in_zones;
-	for (struct ud_ext *e = m->ext_head; e; e = e->next)
-		st->bytes_free += e->len;
-	st->largest_contig = ud_region_largest_run(m) * m->pgsz;
-	st->pages_given_back = m->given_back;
-	st->stale_files_removed = m->bk.stale.files_removed;
-	st->stale_bytes_freed = m->bk.stale.bytes_freed;
-	pthread_mutex_unlock(&m->lock);
-	return 0;
-}
-
-UD_EXPORT int ud_mem_dump(FILE *f, struct ud_mem *m)
-{
-	if (!f || !m)
-		return ud_fail(EINVAL, "ud_mem_dump: NULL argument");
-	pthread_mutex_lock(&m->lock);
-	fprintf(f, "region %p: %zu kB pages, %zu mapped (max %zu), %s, "
-		"backing %d, PA source %s\n", (void *)m->base, m->pgsz >> 10,
-		m->mapped, m->max_pages,
-		m->mode == UD_MEM_LEGACY ? "legacy" : "dynamic",
-		(int)m->bk.kind, m->pas.name ? m->pas.name : "custom");
-	for (size_t p = 0; p < m->npages;) {
-		size_t q = p + 1;
-
-		if (m->iova[p] == UD_BAD_IOVA) {
-			p++;
-			continue;
-		}
-		while (q < m->npages && m->iova[q] != UD_BAD_IOVA &&
-		       m->iova[q] == m->iova[q - 1] + m->pgsz)
-			q++;
-		fprintf(f, "  run %p-%p iova %#" PRIx64 "-%#" PRIx64
-			" (%zu pages, node %d)\n", (void *)(m->base + p * m->pgsz),
-			(void *)(m->base + q * m->pgsz - 1), m->iova[p],
-			m->iova[q - 1] + m->pgsz - 1, q - p, m->pg[p].node);
-		p = q;
-	}
-	fprintf(f, "  %zu zones, %zu bytes; %zu free extents\n", m->n_zones,
-		m->bytes_in_zones, m->n_ext);
-	for (struct ud_zone *z = m->zones; z; z = z->next)
-		fprintf(f, "  zone '%s' %p len %zu iova %#" PRIx64 "%s\n", z->name,
-			(void *)(m->base + z->off), z->len, z->iova,
-			z->contig ? " contig" : "");
-	pthread_mutex_unlock(&m->lock);
-	return ferror(f) ? ud_fail(EIO, "ud_mem_dump: write error") : 0;
 }

@@ -18,7 +18,7 @@
 #include "mem_internal.h"
 #include "mountinfo.h"
 #include "parse.h"
-#include "sysfs_pci.h"
+#include "dev_sysfs.h"
 #include "unit.h"
 
 #define PRESENT (1ULL << 63)

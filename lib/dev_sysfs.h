@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* PCI devices as sysfs shows them; private to libuiodma. */
-#ifndef UIODMA_SYSFS_PCI_H
-#define UIODMA_SYSFS_PCI_H
+#ifndef UIODMA_DEV_SYSFS_H
+#define UIODMA_DEV_SYSFS_H
 
 #include <stddef.h>
 
@@ -22,4 +22,4 @@ int ud_pci_driver(const char *addr, char *buf, size_t len);
 /* ud_pci_uio_minor() - N of the device's /dev/uioN, or -1 (ENODEV, message set). */
 int ud_pci_uio_minor(const char *addr);
 
-#endif /* UIODMA_SYSFS_PCI_H */
+#endif /* UIODMA_DEV_SYSFS_H */

@@ -19,10 +19,10 @@
 
 #include <uiodma/irq.h>
 #include <uiodma/uio_dma_ioctl.h>
-#include "ctl.h"
+#include "dev_ctl.h"
 #include "dev_internal.h"
 #include "internal.h"
-#include "sysfs_pci.h"
+#include "dev_sysfs.h"
 
 struct ud_irq {
 	char addr[UD_PCI_ADDR_STRLEN];

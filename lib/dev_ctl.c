@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include <uiodma/uio_dma_ioctl.h>
-#include "ctl.h"
+#include "dev_ctl.h"
 #include "internal.h"
 
 int ud_ctl_open_path(const char *path)

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The uio_dma control device; private to libuiodma. */
-#ifndef UIODMA_CTL_H
-#define UIODMA_CTL_H
+#ifndef UIODMA_DEV_CTL_H
+#define UIODMA_DEV_CTL_H
 
 /*
  * ud_ctl_open() - open /dev/uio_dma/<addr> and check the module's ABI.
@@ -11,4 +11,4 @@
 int ud_ctl_open(const char *addr);
 int ud_ctl_open_path(const char *path);
 
-#endif /* UIODMA_CTL_H */
+#endif /* UIODMA_DEV_CTL_H */

@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "internal.h"
-#include "sysfs_pci.h"
+#include "dev_sysfs.h"
 
 /* Parse 1..@max hex digits at *@s into *@v; advance *@s.  0 or -1. */
 static int hex_field(const char **s, int max, unsigned int *v)
