@@ -1,6 +1,7 @@
 # uiodma - top-level build.
 #
-#   make            library, tools and (if headers exist) the module
+#   make            library, tool and apps (the module: make kmod, for the
+#                   guest kernels, or make -C kmod / DKMS for this machine)
 #   make demo       boot a guest and run the main job on emulated devices
 #   make check      every test: unit (plain and ASan+UBSan), parser fuzzing
 #                   (bounded), module build checks (W=1, sparse) and guest
