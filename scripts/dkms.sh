@@ -11,6 +11,8 @@
 #        scripts/dkms.sh remove             remove uio_dma from DKMS and
 #                                           /usr/src
 #        scripts/dkms.sh status             what DKMS has built
+#        scripts/dkms.sh sources DIR        copy the tree DKMS builds from to
+#                                           DIR (for the uiodma-dkms package)
 #
 # (make dkms-install [KERNEL=RELEASE], make dkms-uninstall.)
 #
@@ -27,6 +29,20 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 ver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$top/dkms.conf")
 mod=uio_dma/$ver
 src=/usr/src/uio_dma-$ver
+
+# The tree DKMS builds from: dkms.conf, kmod/ and the ABI header.
+sources() {
+	mkdir -p "$1/kmod/probes" "$1/include/uiodma"
+	cp "$top/dkms.conf" "$1/"
+	cp "$top"/kmod/*.c "$top"/kmod/*.h "$top"/kmod/Kbuild \
+		"$top"/kmod/Makefile "$1/kmod/"
+	cp "$top"/kmod/probes/*.c "$1/kmod/probes/"
+	cp "$top"/include/uiodma/uio_dma_ioctl.h "$1/include/uiodma/"
+}
+if [ "${1:-}" = sources ]; then
+	sources "${2:?usage: dkms.sh sources DIR}"
+	exit 0
+fi
 
 if [ "$(id -u)" != 0 ]; then
 	echo "dkms.sh: DKMS needs root: run 'sudo $0 $*'" >&2
@@ -56,12 +72,7 @@ header_kernels() {
 add() {
 	stage=$(mktemp -d)
 	trap 'rm -rf "$stage"' EXIT
-	mkdir -p "$stage/kmod/probes" "$stage/include/uiodma"
-	cp "$top/dkms.conf" "$stage/"
-	cp "$top"/kmod/*.c "$top"/kmod/*.h "$top"/kmod/Kbuild \
-		"$top"/kmod/Makefile "$stage/kmod/"
-	cp "$top"/kmod/probes/*.c "$stage/kmod/probes/"
-	cp "$top"/include/uiodma/uio_dma_ioctl.h "$stage/include/uiodma/"
+	sources "$stage"
 	rebuild=""
 	if [ -n "$(dkms status "$mod" 2>/dev/null)" ]; then
 		if diff -r "$stage" "$src" >/dev/null 2>&1; then
@@ -113,6 +124,6 @@ remove)
 status)
 	dkms status uio_dma ;;
 *)
-	echo "usage: dkms.sh install [RELEASE] | build [RELEASE] | remove | status" >&2
+	echo "usage: dkms.sh install [RELEASE] | build [RELEASE] | remove | status | sources DIR" >&2
 	exit 2 ;;
 esac
