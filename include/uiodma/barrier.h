@@ -53,6 +53,20 @@ extern "C" {
 #error "uiodma/barrier.h: only x86-64 and arm64 are supported"
 #endif
 
+/*
+ * ud__le32() - a 32-bit value between CPU and little-endian byte order
+ * (the same either way).  htole32()/le32toh() are not in strict C11 or
+ * C++; the compiler's byte-order macros are.  Not an API of its own.
+ */
+static inline uint32_t ud__le32(uint32_t v)
+{
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	return __builtin_bswap32(v);
+#else
+	return v;
+#endif
+}
+
 /**
  * ud_compiler_barrier() - keep the compiler from moving memory accesses
  * across this point.  Emits no instruction.
@@ -186,7 +200,7 @@ static inline void ud_write_once32(void *p, uint32_t v)
  */
 static inline void ud_mmio_write32_relaxed(volatile uint32_t *reg, uint32_t v)
 {
-	*reg = htole32(v);
+	*reg = ud__le32(v);
 }
 
 /**
@@ -212,7 +226,7 @@ static inline void ud_mmio_write32(volatile uint32_t *reg, uint32_t v)
  */
 static inline uint32_t ud_mmio_read32_relaxed(const volatile uint32_t *reg)
 {
-	return le32toh(*reg);
+	return ud__le32(*reg);
 }
 
 /**
