@@ -59,7 +59,6 @@
 #define UIODMA_POOL_H
 
 #include <stdalign.h>
-#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -139,7 +138,7 @@ struct ud_buf {
 	uint32_t priv_size;
 	uint32_t index;
 	uint32_t data_len;
-	_Atomic uint32_t state;
+	UD__ATOMIC(uint32_t) state;
 	uint64_t udata;
 };
 
@@ -156,7 +155,7 @@ struct ud_pool_cache {
 	uint32_t flushthresh;       /* flush above this */
 	uint32_t len;               /* buffers in objs[] */
 	uint32_t flags;             /* the pool's UD_POOL_* */
-	_Atomic uint64_t st_gets, st_get_fails, st_puts; /* UD_POOL_STATS */
+	UD__ATOMIC(uint64_t) st_gets, st_get_fails, st_puts; /* UD_POOL_STATS */
 	struct ud_pool_cache *next, *prev; /* the pool's list */
 	void *objs[];
 };
@@ -451,12 +450,11 @@ int ud_pool__debug_put(struct ud_pool_cache *c, struct ud_buf *const *bufs,
 		       unsigned n);
 int ud_pool__ring_put(struct ud_pool_cache *c, void *const *objs, unsigned n);
 
-static inline void ud_pool__stat(struct ud_pool_cache *c, _Atomic uint64_t *s,
-				 uint64_t v)
+static inline void ud_pool__stat(struct ud_pool_cache *c,
+				 UD__ATOMIC(uint64_t) *s, uint64_t v)
 {
 	/* only the owner thread writes: no read-modify-write needed */
-	atomic_store_explicit(s, atomic_load_explicit(s, memory_order_relaxed) + v,
-			      memory_order_relaxed);
+	ud__atomic_store(s, ud__atomic_load(s, relaxed) + v, relaxed);
 	(void)c;
 }
 

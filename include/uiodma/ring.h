@@ -39,9 +39,34 @@
 #include <errno.h>
 #include <sched.h>
 #include <stdalign.h>
-#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
+
+/*
+ * Atomics that C11 and C++ share (libstdc++ and libc++ lay out
+ * std::atomic<T> as _Atomic(T)): the inline fast paths below use these,
+ * so the headers compile as C11 and as C++.  Not an API of their own.
+ */
+#ifdef __cplusplus
+#include <atomic>
+#define UD__ATOMIC(T) std::atomic<T>
+#define ud__atomic_load(p, mo) \
+	std::atomic_load_explicit((p), std::memory_order_##mo)
+#define ud__atomic_store(p, v, mo) \
+	std::atomic_store_explicit((p), (v), std::memory_order_##mo)
+#define ud__atomic_cas_weak(p, e, d, ms, mf) \
+	std::atomic_compare_exchange_weak_explicit((p), (e), (d), \
+		std::memory_order_##ms, std::memory_order_##mf)
+#else
+#include <stdatomic.h>
+#define UD__ATOMIC(T) _Atomic(T)
+#define ud__atomic_load(p, mo) atomic_load_explicit((p), memory_order_##mo)
+#define ud__atomic_store(p, v, mo) \
+	atomic_store_explicit((p), (v), memory_order_##mo)
+#define ud__atomic_cas_weak(p, e, d, ms, mf) \
+	atomic_compare_exchange_weak_explicit((p), (e), (d), \
+		memory_order_##ms, memory_order_##mf)
+#endif
 
 #ifdef __cplusplus
 extern "C" {
@@ -61,8 +86,8 @@ extern "C" {
 
 /* One side (producer or consumer) of a ring: free-running 32-bit indices. */
 struct ud_ring_side {
-	_Atomic uint32_t head; /* next slot to reserve */
-	_Atomic uint32_t tail; /* slots before it are published */
+	UD__ATOMIC(uint32_t) head; /* next slot to reserve */
+	UD__ATOMIC(uint32_t) tail; /* slots before it are published */
 	uint32_t single;       /* nonzero: single-threaded side */
 };
 
@@ -171,17 +196,15 @@ static inline unsigned ud_ring__reserve(struct ud_ring_side *s,
 	uint32_t head, other_tail, avl;
 
 	if (s->single) {
-		head = atomic_load_explicit(&s->head, memory_order_relaxed);
+		head = ud__atomic_load(&s->head, relaxed);
 		/* Synchronises with the other side's release of its tail:
 		 * its slot accesses happen before ours. */
-		other_tail = atomic_load_explicit(&other->tail,
-						  memory_order_acquire);
+		other_tail = ud__atomic_load(&other->tail, acquire);
 		avl = room + other_tail - head;
 		if (n > avl)
 			n = fixed ? 0 : avl;
 		if (n)
-			atomic_store_explicit(&s->head, head + n,
-					      memory_order_relaxed);
+			ud__atomic_store(&s->head, head + n, relaxed);
 		*old = head;
 		*avail = avl;
 		return n;
@@ -191,12 +214,11 @@ static inline unsigned ud_ring__reserve(struct ud_ring_side *s,
 	 * loads the other way round, a stale tail and a newer head could
 	 * make the difference wrap and reserve slots that are not there.
 	 */
-	head = atomic_load_explicit(&s->head, memory_order_acquire);
+	head = ud__atomic_load(&s->head, acquire);
 	for (;;) {
 		unsigned want = n;
 
-		other_tail = atomic_load_explicit(&other->tail,
-						  memory_order_acquire);
+		other_tail = ud__atomic_load(&other->tail, acquire);
 		avl = room + other_tail - head;
 		if (want > avl)
 			want = fixed ? 0 : avl;
@@ -205,9 +227,8 @@ static inline unsigned ud_ring__reserve(struct ud_ring_side *s,
 			*avail = avl;
 			return 0;
 		}
-		if (atomic_compare_exchange_weak_explicit(
-			    &s->head, &head, head + want, memory_order_acquire,
-			    memory_order_acquire)) {
+		if (ud__atomic_cas_weak(&s->head, &head, head + want,
+					acquire, acquire)) {
 			*old = head;
 			*avail = avl;
 			return want;
@@ -224,7 +245,7 @@ static inline void ud_ring__publish(struct ud_ring_side *s, uint32_t old,
 		 * so that their slot accesses happen before our release. */
 		unsigned spins = 0;
 
-		while (atomic_load_explicit(&s->tail, memory_order_acquire) !=
+		while (ud__atomic_load(&s->tail, acquire) !=
 		       old) {
 			ud_ring_cpu_relax();
 			/* the thread ahead of us may have been preempted:
@@ -233,13 +254,13 @@ static inline void ud_ring__publish(struct ud_ring_side *s, uint32_t old,
 				sched_yield();
 		}
 	}
-	atomic_store_explicit(&s->tail, old + n, memory_order_release);
+	ud__atomic_store(&s->tail, old + n, release);
 }
 
 /* Copy @n pointers between @objs and the slots from @idx, wrapping;
  * @in: into the ring.  Unrolled by four: the bulks are short. */
-static inline void ud_ring__copy_run(void **restrict dst,
-				     void *const *restrict src, unsigned n)
+static inline void ud_ring__copy_run(void **__restrict dst,
+				     void *const *__restrict src, unsigned n)
 {
 	unsigned i = 0;
 
@@ -418,10 +439,8 @@ static inline int ud_ring_dequeue(struct ud_ring *r, void **obj)
  */
 static inline unsigned ud_ring_count(const struct ud_ring *r)
 {
-	uint32_t ct = atomic_load_explicit(&((struct ud_ring *)r)->cons.tail,
-					   memory_order_acquire);
-	uint32_t pt = atomic_load_explicit(&((struct ud_ring *)r)->prod.tail,
-					   memory_order_acquire);
+	uint32_t ct = ud__atomic_load(&((struct ud_ring *)r)->cons.tail, acquire);
+	uint32_t pt = ud__atomic_load(&((struct ud_ring *)r)->prod.tail, acquire);
 	uint32_t c = pt - ct;
 
 	return c > r->capacity ? r->capacity : c;
