@@ -140,3 +140,70 @@ e1000e_netif() {
 	wait_for 10 has_netif "$1"
 	netif_of "$1"
 }
+
+# ask_host VERB ID: have the host run a QEMU monitor command, "device_del ID"
+# or "device_add ID" (ID: nic0, nic1, nvme0; run.sh's host_watch knows
+# their device_add arguments).  The request goes out on the console as a
+# "UDHOST" line, the answer comes back on ttyS1; a request not answered in
+# 10 s is repeated (the host runs each one once).  0 once the host answered
+# ok; device_del only starts the unplug (the guest's pciehp then takes ~5 s).
+ask_host() {
+	_seq=$(($(cat /tmp/.udhost.seq 2>/dev/null || echo 0) + 1))
+	echo $_seq > /tmp/.udhost.seq
+	exec 9< /dev/ttyS1 || return 1
+	stty -F /dev/ttyS1 raw -echo 2>/dev/null
+	_ans= _try=0
+	while [ -z "$_ans" ] && [ $_try -lt 3 ]; do
+		_try=$((_try + 1))
+		echo "UDHOST $_seq $1 $2" > /dev/console
+		_end=$(($(date +%s) + 10))
+		while [ -z "$_ans" ] && [ "$(date +%s)" -lt $_end ]; do
+			read -r -t 1 _t _s _r <&9 || continue
+			[ "$_t" = UDACK ] && [ "$_s" = "$_seq" ] && _ans=$_r
+		done
+	done
+	exec 9<&-
+	echo "    host: $1 $2: ${_ans:-no answer}"
+	[ "$_ans" = ok ]
+}
+
+# ended PID: PID is gone, or a zombie that `wait` reaps at once (a thread
+# stuck in the kernel keeps a zombie leader's process alive).
+ended() {
+	[ -e "/proc/$1" ] || return 0
+	[ "$(cut -d' ' -f3 "/proc/$1/stat" 2>/dev/null)" = Z ] &&
+		[ "$(ls "/proc/$1/task" 2>/dev/null | wc -l)" -le 1 ]
+}
+
+# run_bounded SECS OUT CMD...: run CMD with its output in OUT; return its
+# exit status, or 124 if it has not ended after SECS (it is sent SIGKILL
+# and left behind, so a process hung in the kernel cannot hang the case).
+run_bounded() {
+	_secs=$1 _rbout=$2
+	shift 2
+	"$@" > "$_rbout" 2>&1 &
+	_rbpid=$!
+	_i=0
+	while [ $_i -lt $((_secs * 10)) ]; do
+		if ended $_rbpid; then
+			wait $_rbpid
+			return
+		fi
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	kill -9 $_rbpid 2>/dev/null
+	sleep 0.5
+	ended $_rbpid && wait $_rbpid
+	return 124
+}
+
+# at_least NAME MIN GOT WHY: pass "NAME-GOT" (the count in the name) if GOT
+# is a number of at least MIN, else fail saying WHY.
+at_least() {
+	if [ "${3:-0}" -ge "$2" ] 2>/dev/null; then
+		pass "$1-$3"
+	else
+		fail "$1-${3:-0}" "$4"
+	fi
+}

@@ -31,30 +31,148 @@ img=$build/guest/nvme.img
 mkdir -p "$build/guest"
 [ -f "$img" ] || truncate -s 16M "$img"
 
+# Devices the guest may unplug and plug again (QEMU monitor device_add
+# arguments; the same ones are used at boot).  Each sits alone behind its
+# own hot-plug root port.  The NVMe disk's image is a -blockdev node, which
+# outlives the device, so device_add finds it again.
+DEV_nic0="e1000e,netdev=h0,romfile=,bus=rp_nic0,id=nic0"
+DEV_nic1="e1000e,netdev=h1,romfile=,bus=rp_nic1,id=nic1"
+DEV_nvme0="nvme,serial=udnvme0,drive=nvm,bus=rp_nvme,id=nvme0"
+
+# The guest asks the host for a monitor command by printing on its console
+#     UDHOST <seq> device_del|device_add <id>      (id: nic0, nic1, nvme0)
+# host_watch runs it on QEMU's monitor (a pipe chardev) and answers on the
+# guest's second serial port (ttyS1, also a pipe) with
+#     UDACK <seq> ok | UDACK <seq> error <message>
+# Nothing else is accepted.  A repeated <seq> (the guest asks again when an
+# answer is slow) is answered again without running the command twice.
+#
+# mon_cmd DIR CMD: run CMD on the monitor; print its output; 1 if it failed.
+mon_cmd() {
+	_hd=$1 _cmd=$2
+	_n0=$(grep -o '(qemu)' "$_hd/mon.log" 2>/dev/null | wc -l)
+	_off=$(wc -c < "$_hd/mon.log")
+	timeout 5 sh -c 'printf "%s\n" "$1" > "$2"' sh "$_cmd" "$_hd/mon.in" || return 1
+	_t=0
+	while [ $_t -lt 100 ]; do
+		sleep 0.1
+		_t=$((_t + 1))
+		[ "$(grep -o '(qemu)' "$_hd/mon.log" | wc -l)" -gt "$_n0" ] && break
+	done
+	# The monitor echoes the command with cursor escapes; keep its answer.
+	_out=$(tail -c +$((_off + 1)) "$_hd/mon.log" | tr -d '\r' |
+		grep -v "$(printf '\033')" | sed 's/^(qemu) *//' |
+		grep -v '^ *$' | tr '\n' ' ')
+	echo "$_out"
+	[ $_t -lt 100 ] && ! echo "$_out" | grep -qi 'error'
+}
+
+# host_do DIR SEQ VERB ID: one guest request; prints the answer's status.
+host_do() {
+	_hd=$1 _seq=$2 _verb=$3 _id=$4
+	case $_id in
+	nic0) _spec=$DEV_nic0 ;;
+	nic1) _spec=$DEV_nic1 ;;
+	nvme0) _spec=$DEV_nvme0 ;;
+	*) echo "error unknown device id '$_id'"; return ;;
+	esac
+	case $_verb in
+	device_del)
+		if _o=$(mon_cmd "$_hd" "device_del $_id"); then echo ok
+		else echo "error $_o"; fi ;;
+	device_add)
+		# The unplugged device may linger in QEMU until the guest has
+		# powered its slot off: retry a duplicate id for a while.
+		_i=0
+		while ! _o=$(mon_cmd "$_hd" "device_add $_spec"); do
+			_i=$((_i + 1))
+			if [ $_i -ge 40 ] || ! echo "$_o" | grep -q 'Duplicate'; then
+				echo "error $_o"
+				return
+			fi
+			sleep 0.25
+		done
+		echo ok ;;
+	*) echo "error unknown request '$_verb'" ;;
+	esac
+}
+
+# host_watch LOG DIR PID: serve the guest's requests until PID exits.
+host_watch() {
+	_log=$1 _hd=$2 _pid=$3
+	cat "$_hd/mon.out" >> "$_hd/mon.log" 2>/dev/null &
+	_c1=$!
+	cat "$_hd/ack.out" > /dev/null 2>&1 &
+	_c2=$!
+	: > "$_hd/done"
+	tail -s 0.2 --pid="$_pid" -n +1 -F "$_log" 2>/dev/null | while read -r _line; do
+		case $_line in
+		*"UDHOST "*) ;;
+		*) continue ;;
+		esac
+		set -- $(printf '%s\n' "${_line#*UDHOST }" | tr -d '\r')
+		[ $# -eq 3 ] || continue
+		case $1 in *[!0-9]*) continue ;; esac
+		_ans=$(sed -n "s/^$1 //p" "$_hd/done" | head -n 1)
+		if [ -z "$_ans" ]; then
+			_ans=$(host_do "$_hd" "$1" "$2" "$3" | tr -d '\n')
+			echo "$1 $_ans" >> "$_hd/done"
+			echo "host: guest asked '$2 $3' (#$1): $_ans" >> "$_hd/watch.log"
+		fi
+		timeout 5 sh -c 'printf "UDACK %s %s\n" "$1" "$2" > "$3"' sh \
+			"$1" "$_ans" "$_hd/ack.in"
+	done
+	kill $_c1 $_c2 2>/dev/null
+	wait $_c1 $_c2 2>/dev/null
+}
+
 # boot KDIR INITRD LOG JOB [QEMU-ARGS...]: run one guest; print its seconds.
 boot() {
 	kdir=$1 initrd=$2 log=$3 job=$4
 	shift 4
 	start=$(date +%s)
+	hd=$log.host
+	rm -rf "$hd"
+	mkdir -p "$hd"
+	mkfifo "$hd/mon.in" "$hd/mon.out" "$hd/ack.in" "$hd/ack.out"
+	: > "$hd/mon.log"
+	: > "$log"
+	# ACPI PCI hotplug off: the root ports use native PCIe hotplug, which
+	# removes the device on 6.1 too.
 	timeout "$timeout_s" qemu-system-x86_64 -accel tcg -machine q35 \
-		-m 2048 -smp 2 -display none -monitor none -serial stdio \
+		-m 2048 -smp 2 -display none -serial stdio \
+		-chardev pipe,id=udmon,path="$hd/mon" -mon chardev=udmon,mode=readline \
+		-chardev pipe,id=udack,path="$hd/ack" -serial chardev:udack \
+		-global ICH9-LPC.acpi-pci-hotplug-with-bridge-support=off \
 		-no-reboot -nic none "$@" \
 		-kernel "$kdir/vmlinux" -initrd "$initrd" \
 		-append "console=ttyS0 quiet panic=-1 udmode=$job udcases=${UD_CASES:-*} $cmdline" \
 		-device edu,dma_mask=0xffffffffffffffff \
 		-device pcie-root-port,id=rp_nic0,chassis=3 \
-		-netdev hubport,id=h0,hubid=0 \
-		-device e1000e,netdev=h0,romfile=,bus=rp_nic0,id=nic0 \
+		-netdev hubport,id=h0,hubid=0 -device "$DEV_nic0" \
 		-device pcie-root-port,id=rp_nic1,chassis=4 \
-		-netdev hubport,id=h1,hubid=0 \
-		-device e1000e,netdev=h1,romfile=,bus=rp_nic1,id=nic1 \
+		-netdev hubport,id=h1,hubid=0 -device "$DEV_nic1" \
 		-device pcie-root-port,id=rp_nvme,chassis=5 \
-		-drive file="$img",if=none,id=nvm,format=raw \
-		-device nvme,serial=udnvme0,drive=nvm,bus=rp_nvme,id=nvme0 \
+		-blockdev driver=raw,node-name=nvm,file.driver=file,file.filename="$img" \
+		-device "$DEV_nvme0" \
 		-device pcie-root-port,id=rp1,chassis=1 \
 		-device edu \
-		</dev/null >"$log" 2>&1 || true
+		</dev/null >"$log" 2>&1 &
+	qpid=$!
+	host_watch "$log" "$hd" "$qpid" >/dev/null 2>&1 &
+	wpid=$!
+	wait $qpid || true
+	wait $wpid || true
 	echo $(($(date +%s) - start))
+}
+
+# began LOG JOB: the guest got as far as its first case (or, for jobs
+# without cases, to its start).
+began() {
+	case $2 in
+	test) grep -q '^UDGUEST \(CASE\|DONE\)' "$1" ;;
+	*) grep -q '^UDGUEST START' "$1" ;;
+	esac
 }
 
 # judge REL JOB LOG SECS: turn the guest's log into result lines; 0 if all passed.
@@ -98,9 +216,18 @@ run_job() {
 	log=$build/guest/$rel/$job.log
 	echo "guest $rel: booting ($job)..."
 	secs=$(boot "$kdir" "$initrd" "$log" "$job" "$@")
+	# An emulator boot flake (seen about once in thirteen boots) may kill a
+	# guest before anything ran: boot once more then, never after a case
+	# began.
+	if ! began "$log" "$job"; then
+		echo "guest $rel: died before its first case began (after ${secs}s); booting again ($job)"
+		tr -d '\r' < "$log" | tail -n 20 | sed 's/^/    /'
+		secs=$(boot "$kdir" "$initrd" "$log" "$job" "$@")
+	fi
 	judge "$rel" "$job" "$log" "$secs"
 }
 
+rm -f "$build/guest/.failed"
 echo "$kernels" | while read -r rel kdir; do
 	ko=$("$top/scripts/build-kmod.sh" "$build" "$rel")
 	igb=$("$top/scripts/build-igb-uio.sh" "$build" "$rel")
@@ -117,6 +244,10 @@ echo "$kernels" | while read -r rel kdir; do
 		run_job "$rel" "$kdir" "$initrd" iommu-pt "intel_iommu=on iommu=pt" \
 			-device intel-iommu,intremap=off || st=1
 	fi
-	[ $st = 0 ] || exit 1
+	# Every kernel runs, so a failure on one says whether the other
+	# shares it.
+	[ $st = 0 ] || : > "$build/guest/.failed"
 done || rc=1
+[ -e "$build/guest/.failed" ] && rc=1
+rm -f "$build/guest/.failed"
 exit $rc

@@ -201,4 +201,132 @@ static inline void wr32(volatile uint32_t *bar, uint32_t off, uint32_t v)
 	bar[off / 4] = v;
 }
 
+/* ---- memory, pin and bus-master accounting (crash, race, fuzz tests) */
+
+/* The value of "@key:" in /proc/meminfo (e.g. "HugePages_Free"), or -1. */
+static inline long meminfo(const char *key)
+{
+	char line[128];
+	size_t n = strlen(key);
+	long v = -1;
+	FILE *f = fopen("/proc/meminfo", "r");
+
+	while (f && fgets(line, sizeof(line), f))
+		if (!strncmp(line, key, n) && line[n] == ':') {
+			v = strtol(line + n + 1, NULL, 10);
+			break;
+		}
+	if (f)
+		fclose(f);
+	return v;
+}
+
+/*
+ * Pages pinned with FOLL_PIN now, system-wide: nr_foll_pin_acquired minus
+ * nr_foll_pin_released from /proc/vmstat, after folding the per-CPU
+ * counters (vm.stat_refresh).  Nothing but the tests pins in the guest.
+ */
+static inline long pins_held(void)
+{
+	long acq = -1, rel = -1, v;
+	char name[64];
+	FILE *f;
+	int fd = open("/proc/sys/vm/stat_refresh", O_WRONLY);
+
+	if (fd >= 0) {
+		if (write(fd, "1", 1) < 0) { /* folded anyway within a second */ }
+		close(fd);
+	}
+	f = fopen("/proc/vmstat", "r");
+	while (f && fscanf(f, "%63s %ld", name, &v) == 2) {
+		if (!strcmp(name, "nr_foll_pin_acquired"))
+			acq = v;
+		else if (!strcmp(name, "nr_foll_pin_released"))
+			rel = v;
+	}
+	if (f)
+		fclose(f);
+	if (acq < 0 || rel < 0)
+		die("no nr_foll_pin_* in /proc/vmstat");
+	return acq - rel;
+}
+
+/*
+ * Wait up to @ms for the pin count and HugePages_Free to be back at @pins0
+ * and @free0 (a release may lag a little); 0 if they are.  What was seen
+ * last goes to *@pins and *@free.
+ */
+static inline int await_returned(long pins0, long free0, int ms, long *pins,
+				 long *free)
+{
+	for (int i = 0;; i += 20) {
+		*pins = pins_held();
+		*free = meminfo("HugePages_Free");
+		if (*pins == pins0 && *free == free0)
+			return 0;
+		if (i >= ms)
+			return -1;
+		msleep(20);
+	}
+}
+
+/* The PCI command register of @bdf (bit 2: bus mastering), from sysfs. */
+static inline unsigned int pci_command(const char *bdf)
+{
+	int fd = open_rw("/sys/bus/pci/devices/%s/config", bdf);
+	uint8_t b[2] = { 0, 0 };
+
+	if (pread(fd, b, 2, 4) != 2)
+		die("read %s config: %s", bdf, strerror(errno));
+	close(fd);
+	return (unsigned int)b[0] | (unsigned int)b[1] << 8;
+}
+
+/* ---- QEMU's edu DMA engine (hw/misc/edu.c): 64-bit registers in BAR0;
+ * a transfer runs 100 ms (virtual) after the command; the engine's buffer
+ * is 4 KiB at 0x40000 in its address space; writes to the DMA registers
+ * are ignored while a transfer is pending. */
+#define EDU_DMA_SRC	0x80
+#define EDU_DMA_DST	0x88
+#define EDU_DMA_COUNT	0x90
+#define EDU_DMA_CMD	0x98
+#define EDU_DMA_RUN	0x1
+#define EDU_DMA_TO_RAM	0x2
+#define EDU_DMA_BUF	0x40000ull
+#define EDU_DMA_MAX	4095u		/* QEMU 7.2 aborts on 4096 */
+
+static inline void edu_wr64(volatile uint32_t *bar, uint32_t off, uint64_t v)
+{
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	*(volatile uint64_t *)((volatile uint8_t *)bar + off) = v;
+}
+
+static inline int edu_dma_busy(volatile uint32_t *bar)
+{
+	return *(volatile uint64_t *)((volatile uint8_t *)bar + EDU_DMA_CMD) &
+	       EDU_DMA_RUN;
+}
+
+/* Start a transfer of @len bytes between RAM at @pa and the engine's buffer
+ * at @off: to RAM if @to_ram.  Does not wait. */
+static inline void edu_dma_start(volatile uint32_t *bar, uint64_t pa,
+				 uint32_t off, uint32_t len, int to_ram)
+{
+	edu_wr64(bar, EDU_DMA_SRC, to_ram ? EDU_DMA_BUF + off : pa);
+	edu_wr64(bar, EDU_DMA_DST, to_ram ? pa : EDU_DMA_BUF + off);
+	edu_wr64(bar, EDU_DMA_COUNT, len);
+	edu_wr64(bar, EDU_DMA_CMD, EDU_DMA_RUN | (to_ram ? EDU_DMA_TO_RAM : 0));
+}
+
+/* Wait up to @ms for the engine to be idle; 0 once it is. */
+static inline int edu_dma_wait(volatile uint32_t *bar, long ms)
+{
+	for (long i = 0; i < ms; i++) {
+		if (!edu_dma_busy(bar))
+			return 0;
+		msleep(1);
+	}
+	return edu_dma_busy(bar) ? -1 : 0;
+}
+
 #endif /* GUEST_UTIL_H */

@@ -1,0 +1,126 @@
+# Hot-unplug: the host's QEMU monitor removes the NVMe disk and an e1000e
+# (device_del; ask_host in lib.sh) while applications hold them: fds,
+# BAR mappings through /dev/uioN and the control device, pins, eventfds,
+# threads blocked in read() and poll().  Every handle must fail (EIO,
+# ENODEV, POLLHUP, SIGBUS) instead of hanging, pins and hugepages come
+# back, uio_dma unloads, and after device_add the devices bind again and
+# work.  Native PCIe hotplug: each device sits alone behind a root port.
+case_t0=$(cut -d. -f1 /proc/uptime)
+nvme=$(pci_find $NVME)
+nic1=$(pci_find $E1000E 1)	# QEMU id nic0, behind the first NIC root port
+nic2=$(pci_find $E1000E 2)
+hp_free() { awk '/^HugePages_Free:/ {print $2}' /proc/meminfo; }
+hp_pins() {
+	echo 1 > /proc/sys/vm/stat_refresh
+	awk '/^nr_foll_pin_acquired / {a = $2} /^nr_foll_pin_released / {r = $2}
+	     END {print a - r}' /proc/vmstat
+}
+# hp_ended PID SECS: PID (a child of this shell) ended within SECS.
+hp_ended() {
+	_i=0
+	while [ $_i -lt $(($2 * 10)) ]; do
+		ended "$1" && return 0
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	return 1
+}
+# hp_unplug NAME ID BDF [now]: device_del; the device leaves the guest.
+# pciehp waits 5 s after the attention button QEMU presses (time to
+# cancel); with "now" the slot is powered off at once instead, the same
+# removal sooner.
+hp_unplug() {
+	check "$1-del" ask_host device_del "$2"
+	if [ "${4:-}" = now ]; then
+		for _s in /sys/bus/pci/slots/*; do
+			[ "$(cat "$_s/address")" = "${3%.*}" ] && echo 0 > "$_s/power"
+		done
+	fi
+	check "$1-removed" wait_for 30 sh -c "! test -e /sys/bus/pci/devices/$3"
+}
+# hp_plug NAME ID BDF: device_add; the device comes back and binds to uio_dma.
+hp_plug() {
+	check "$1-add" ask_host device_add "$2"
+	check "$1-back" wait_for 30 test -e "/sys/bus/pci/devices/$3/config"
+	check "$1-binds-again" bind uio_dma "$3"
+}
+# hp_holder_ok NAME PID OUT: hotplugtest ended in time and saw every error.
+hp_holder_ok() {
+	if hp_ended "$2" 30; then
+		wait "$2"
+		_rc=$?
+		sed 's/^/    /' "$3"
+		expect "$1" 0 "$_rc"
+	else
+		sed 's/^/    /' "$3"
+		fail "$1" "still running 30 s after the unplug"
+		kill -9 "$2"
+	fi
+}
+
+echo 8 > /proc/sys/vm/nr_hugepages
+free0=$(hp_free)
+pins0=$(hp_pins)
+load_uio_dma
+bind uio_dma "$nvme"
+bind uio_dma "$nic1"
+bind uio_dma "$nic2"
+
+# ---- the NVMe disk (held by hotplugtest) and nic0 (e1000e-loop sending)
+rm -f /tmp/hp.flag
+hotplugtest hold "$nvme" /tmp/hp.flag 60 > /tmp/hp-nvme.out 2>&1 &
+holder=$!
+e1000e-loop --count 1000000 --irq "$nic1" "$nic2" > /tmp/hp-loop.out 2>&1 &
+loop=$!
+wait_for 10 test -e /tmp/hp.flag
+wait_for 10 grep -q ' -> RX ' /tmp/hp-loop.out
+# Both at once: pciehp's two 5 s waits overlap.
+check hotplug-nvme0-del ask_host device_del nvme0
+check hotplug-nic0-del ask_host device_del nic0
+check hotplug-nvme0-removed wait_for 30 sh -c "! test -e /sys/bus/pci/devices/$nvme"
+check hotplug-nic0-removed wait_for 30 sh -c "! test -e /sys/bus/pci/devices/$nic1"
+hp_holder_ok hotplug-nvme-holder-gets-errors "$holder" /tmp/hp-nvme.out
+if hp_ended "$loop" 30; then
+	wait "$loop"
+	rc=$?
+	sed 's/^/    /' /tmp/hp-loop.out
+	echo "    e1000e-loop exited $rc"
+	# SIGBUS (135) or an error exit: anything but success or a hang.
+	if [ "$rc" != 0 ]; then
+		pass hotplug-e1000e-loop-fails-not-hangs
+	else
+		fail hotplug-e1000e-loop-fails-not-hangs "it exited 0 with its TX NIC unplugged"
+	fi
+else
+	fail hotplug-e1000e-loop-fails-not-hangs "still running 30 s after the unplug"
+	kill -9 "$loop"
+fi
+check hotplug-hugepages-returned wait_for 5 sh -c "[ \$(awk '/^HugePages_Free:/ {print \$2}' /proc/meminfo) = $free0 ]"
+expect hotplug-pins-returned "$pins0" "$(hp_pins)"
+check hotplug-rmmod rmmod uio_dma
+load_uio_dma
+hp_plug hotplug-nvme0 nvme0 "$nvme"
+hp_plug hotplug-nic0 nic0 "$nic1"
+bind uio_dma "$nic2"
+check hotplug-nvme-rw-after nvme-rw --seed 0x5a "$nvme"
+check hotplug-e1000e-loop-after e1000e-loop --count 64 "$nic1" "$nic2"
+
+# ---- nic0 once more, held by hotplugtest (MSI-X eventfd, pins)
+rm -f /tmp/hp.flag
+hotplugtest hold "$nic1" /tmp/hp.flag 60 > /tmp/hp-nic.out 2>&1 &
+holder=$!
+wait_for 10 test -e /tmp/hp.flag
+hp_unplug hotplug-nic0-again nic0 "$nic1" now
+hp_holder_ok hotplug-e1000e-holder-gets-errors "$holder" /tmp/hp-nic.out
+check hotplug-hugepages-returned-nic wait_for 5 sh -c "[ \$(awk '/^HugePages_Free:/ {print \$2}' /proc/meminfo) = $free0 ]"
+expect hotplug-pins-returned-nic "$pins0" "$(hp_pins)"
+hp_plug hotplug-nic0-again nic0 "$nic1"
+check hotplug-e1000e-loop-after-again e1000e-loop --count 64 "$nic1" "$nic2"
+
+unbind "$nvme"
+unbind "$nic1"
+unbind "$nic2"
+check hotplug-rmmod-at-end rmmod uio_dma
+echo 0 > /proc/sys/vm/nr_hugepages
+rm -f /tmp/hp.flag /tmp/hp-nvme.out /tmp/hp-loop.out /tmp/hp-nic.out
+echo "    170-hotplug took $(($(cut -d. -f1 /proc/uptime) - case_t0)) s"
