@@ -238,7 +238,7 @@ int e1000e_start(struct e1000e *nic, struct ud_mem *m,
 
 int e1000e_enable_rx_irq(struct e1000e *nic)
 {
-	nic->irq = ud_irq_open(nic->addr);
+	nic->irq = ud_irq_open_dev(nic->dev);
 	if (!nic->irq)
 		return fail(nic, "interrupts", ud_errmsg());
 	if (ud_irq_mode(nic->irq) != UD_IRQ_MSIX) {

@@ -61,7 +61,7 @@ int edu_open(struct edu *e, const char *pci_addr, unsigned int dma_bits,
 		return -1;
 	}
 	if (use_irq) {
-		e->irq = ud_irq_open(pci_addr);
+		e->irq = ud_irq_open_dev(e->dev);
 		if (!e->irq || ud_irq_enable(e->irq, 0)) {
 			fprintf(stderr, "edu: interrupts: %s\n", ud_errmsg());
 			return -1;

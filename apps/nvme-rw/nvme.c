@@ -415,7 +415,7 @@ int nvme_open(struct nvme_dev *n, const char *pci_addr, uint32_t nsid,
 	}
 
 	if (use_irq) {
-		n->irq = ud_irq_open(pci_addr);
+		n->irq = ud_irq_open_dev(n->dev);
 		if (!n->irq || ud_irq_enable(n->irq, 0)) {
 			fprintf(stderr, "nvme: interrupts: %s\n", ud_errmsg());
 			return -1;
