@@ -4,8 +4,9 @@
 #                   guest kernels, or make -C kmod / DKMS for this machine)
 #   make demo       boot a guest and run the main job on emulated devices
 #   make check      every test: unit (plain and ASan+UBSan), parser fuzzing
-#                   (bounded), module build checks (W=1, sparse) and guest
-#                   tests on both kernels
+#                   (bounded), module build checks (W=1, sparse), packaging
+#                   (check-pkg: install, ABI, pkg-config, .debs in a Debian
+#                   12 root) and guest tests on both kernels
 #   make fuzz       the parser fuzzers, FUZZ_TIME (120) seconds each
 #   make bench      benchmarks against their baselines (host and guest)
 #   make bench-host the part of the benchmarks that runs on this host
@@ -164,10 +165,10 @@ unit: $(UNIT_BINS)
 # ---- tests ---------------------------------------------------------------
 
 # Runs every layer even when one fails (-k), then prints the totals.
-check: deps-build deps-unit deps-kmod deps-guest deps-fuzz
+check: deps-build deps-unit deps-kmod deps-guest deps-fuzz deps-pkg
 	@mkdir -p $(BUILD) && rm -f $(BUILD)/results
 	@UD_RESULTS=$(abspath $(BUILD))/results $(MAKE) --no-print-directory -k \
-		check-unit check-asan check-tsan check-fuzz check-kmod check-guest; st=$$?; \
+		check-unit check-asan check-tsan check-fuzz check-kmod check-pkg check-guest; st=$$?; \
 		tests/summary.sh $(BUILD)/results && exit $$st
 
 check-unit: deps-unit $(UNIT_BINS)
