@@ -67,10 +67,11 @@ TOOL_BINS := $(patsubst tools/%/,$(BUILD)/tools/%,$(TOOL_DIRS))
 TOOL_SRCS := $(wildcard tools/*/*.c tools/*/*.h)
 GUEST_SRCS := $(wildcard tests/guest/progs/*.c)
 GUEST_BINS := $(patsubst tests/guest/progs/%.c,$(BUILD)/guest/bin/%,$(GUEST_SRCS))
-APP_DIRS  := $(filter-out apps/common/,$(wildcard apps/*/))
+APP_DIRS  := $(filter-out apps/common/ apps/drivers/,$(wildcard apps/*/))
 APP_BINS  := $(patsubst apps/%/,$(BUILD)/apps/%,$(APP_DIRS))
-# Every app source but the mains (apps/common/ and each app's driver and
-# helpers), in one archive that the apps and the guest test programs link.
+# Every app source but the mains (apps/common/, the device drivers in
+# apps/drivers/, each app's helpers), in one archive that the apps and the
+# guest test programs link.
 APP_LIB_SRCS := $(filter-out %/main.c,$(wildcard apps/*/*.c))
 APP_LIB   := $(BUILD)/applib/libapps.a
 APP_HDRS  := $(wildcard apps/*/*.h)
@@ -113,9 +114,9 @@ $(LIB_SO): $(LIB_SO_REAL)
 	ln -sfn $(LIB_SONAME) $@
 
 # Each tools/NAME/ directory is one program, build/tools/NAME; each
-# apps/NAME/ (but apps/common/) is build/apps/NAME: its main.c and the
-# archive of app sources.  Apps and guest programs include "common/app.h",
-# "edu-dma/edu.h", ... (-Iapps).
+# apps/NAME/ (but apps/common/ and apps/drivers/) is build/apps/NAME: its
+# main.c and the archive of app sources.  Apps and guest programs include
+# "common/app.h", "drivers/e1000e.h", "edu-dma/edu.h", ... (-Iapps).
 .SECONDEXPANSION:
 $(BUILD)/tools/%: $$(wildcard tools/%/*.c) $$(wildcard tools/%/*.h) $(TOOL_LIB) $(HDRS)
 	@mkdir -p $(dir $@)

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "common/app.h"
-#include "e1000e.h"
+#include "drivers/e1000e.h"
 #include "loop.h"
 
 #define ETHERTYPE	0x88b5		/* IEEE local experimental */
