@@ -12,7 +12,10 @@
 # only with the version bump the change needs: functions or variables
 # added, and nothing else changed, need a new MINOR (and their own node
 # UIODMA_MAJOR.MINOR in lib/libuiodma.map); anything removed or changed
-# (a public struct, a prototype) needs a new MAJOR, the soname.
+# (a public struct, a prototype) needs a new MAJOR, the soname.  Until
+# MAJOR.MINOR is released (a git tag vMAJOR.MINOR.*), its ABI is still open:
+# the baseline may be rewritten without a bump, and the check failing
+# until then is what makes each change a deliberate one.
 set -u
 build=$1
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -54,8 +57,13 @@ additions_only() {
 	! grep -q 'summary: [1-9][0-9]* Removed\|Removed, [1-9][0-9]* Changed' "$diffout"
 }
 
+released() { [ -n "$(git -C "$top" tag -l "v$1.*" 2>/dev/null)" ]; }
+
 if [ "$mode" = --update ]; then
-	if [ -n "$base" ] && [ $rc -ne 0 ]; then
+	if [ -n "$base" ] && [ $rc -ne 0 ] && ! released "$bver"; then
+		cat "$diffout"
+		echo "abi.sh: $bver is not released (no tag v$bver.*): its ABI may still change"
+	elif [ -n "$base" ] && [ $rc -ne 0 ]; then
 		cat "$diffout"
 		if ! additions_only && [ "$maj" = "$bmaj" ]; then
 			echo "abi.sh: something was removed or changed: raise UIODMA_VERSION_MAJOR (the soname; debian/control's libuiodmaN) first"
@@ -81,7 +89,9 @@ fi
 if [ $rc -ne 0 ]; then
 	cat "$diffout"
 	if [ "$maj.$min" = "$bver" ]; then
-		if additions_only; then
+		if ! released "$bver"; then
+			echo "abi.sh: the ABI changed; $bver is not released yet (no tag v$bver.*), so after reviewing the changes above: make abi-baseline, and commit abi/"
+		elif additions_only; then
 			echo "abi.sh: the ABI grew without a version bump: raise UIODMA_VERSION_MINOR, put the new symbols in a node UIODMA_$maj.$((min + 1)) of lib/libuiodma.map, then make abi-baseline"
 		else
 			echo "abi.sh: the ABI changed without a version bump: something was removed or changed, which needs a new UIODMA_VERSION_MAJOR (soname), then make abi-baseline"
