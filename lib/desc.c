@@ -8,6 +8,7 @@
 
 #include <uiodma/desc.h>
 #include <uiodma/error.h>
+#include "handle.h"
 #include "internal.h"
 #include "util.h"
 
@@ -35,6 +36,10 @@ static int check_phase(const struct ud_desc_ring_params *p, const char *name)
 
 int ud_desc_check(const struct ud_desc_ring_params *p, const char *name)
 {
+	if (strlen(name) >= UD_DESC_NAME_LEN)
+		return ud_fail(ENAMETOOLONG, "descriptor ring name '%.20s...' has "
+			       "%zu bytes; names have at most %d", name,
+			       strlen(name), UD_DESC_NAME_LEN - 1);
 	if (p->count < 2 || p->count > UD_DESC_MAX_COUNT)
 		return ud_fail(EINVAL,
 			       "descriptor ring '%s': count %u is out of range; "
@@ -97,15 +102,13 @@ struct ud_desc_ring *ud_desc_new(const struct ud_desc_ring_params *p,
 					const char *name, void *va,
 					uint64_t iova)
 {
-	struct ud_desc_ring *r = calloc(1, sizeof(*r));
+	struct ud_desc_ring *r = ud_handle_new(&ud_hk_desc);
 
 	if (!r)
-		return ud_fail_null(ENOMEM,
-				    "descriptor ring '%s': out of memory for "
-				    "the ring object", name);
+		return NULL;
 	r->cookies = calloc(p->count, sizeof(void *));
 	if (!r->cookies) {
-		free(r);
+		ud_handle_kill(&ud_hk_desc, r);
 		return ud_fail_null(ENOMEM,
 				    "descriptor ring '%s': out of memory for "
 				    "%u cookies", name, p->count);
@@ -178,20 +181,26 @@ ud_desc_ring_create_mem(const struct ud_desc_ring_params *p, void *va,
 	return ud_desc_new(p, name, va, iova);
 }
 
-UD_EXPORT void ud_desc_ring_free(struct ud_desc_ring *r)
+UD_EXPORT int ud_desc_ring_free(struct ud_desc_ring *r)
 {
 	if (!r)
-		return;
+		return 0;
+	if (ud_handle_check(&ud_hk_desc, r, "ud_desc_ring_free"))
+		return -1;
 	if (r->zone && r->zone_free)
 		r->zone_free(r->zone);
 	free(r->cookies);
-	free(r);
+	ud_handle_kill(&ud_hk_desc, r);
+	return 0;
 }
 
-UD_EXPORT void ud_desc_ring_reset(struct ud_desc_ring *r)
+UD_EXPORT int ud_desc_ring_reset(struct ud_desc_ring *r)
 {
+	if (ud_handle_check(&ud_hk_desc, r, "ud_desc_ring_reset"))
+		return -1;
 	r->head = r->tail = r->in_flight = 0;
 	r->phase = 1;
 	memset(r->cookies, 0, r->count * sizeof(void *));
 	memset(r->base, 0, (size_t)r->count * r->desc_size);
+	return 0;
 }

@@ -11,6 +11,7 @@
 #include <uiodma/desc.h>
 #include <uiodma/error.h>
 #include <uiodma/mem.h>
+#include "handle.h"
 #include "internal.h"
 #include "desc_internal.h"
 
@@ -24,10 +25,11 @@ ud_desc_ring_create(struct ud_mem *m, const struct ud_desc_ring_params *p)
 	struct ud_zone *z;
 	struct ud_desc_ring *r;
 
-	if (!m || !p)
-		return ud_fail_null(EINVAL, "ud_desc_ring_create: %s is NULL; "
-				    "pass a region from ud_mem_open() and "
-				    "parameters", !m ? "memory" : "params");
+	if (ud_handle_check(&ud_hk_mem, m, "ud_desc_ring_create"))
+		return NULL;
+	if (!p)
+		return ud_fail_null(EINVAL, "ud_desc_ring_create: params is "
+				    "NULL; pass a struct ud_desc_ring_params");
 	name = p->name ? p->name : "desc";
 	if (ud_desc_check(p, name))
 		return NULL;
@@ -60,6 +62,7 @@ ud_desc_ring_create(struct ud_mem *m, const struct ud_desc_ring_params *p)
 		return NULL;
 	}
 	r->zone = z;
-	r->zone_free = ud_zone_free;
+	r->zone_free = ud_zone_release;
+	ud_zone_set_owner(z, "descriptor ring", r->name);
 	return r;
 }

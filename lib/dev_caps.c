@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "dev_internal.h"
+#include "handle.h"
 #include "internal.h"
 
 enum ud_dev_driver ud_dev_driver_kind(const char *driver)
@@ -82,8 +83,13 @@ UD_EXPORT char *ud_dev_caps_format(unsigned int caps, char *buf, size_t len)
 
 UD_EXPORT unsigned int ud_dev_caps(const struct ud_dev *d, unsigned int *nvec)
 {
-	unsigned int caps = ud_dev_driver_caps(d->info.driver);
-	unsigned int n;
+	unsigned int caps, n;
+
+	if (nvec)
+		*nvec = 0;
+	if (ud_handle_check(&ud_hk_dev, d, "ud_dev_caps"))
+		return 0;
+	caps = ud_dev_driver_caps(d->info.driver);
 
 	switch (d->drv) {
 	case UD_DRV_UIO_DMA:
@@ -109,10 +115,14 @@ UD_EXPORT unsigned int ud_dev_caps(const struct ud_dev *d, unsigned int *nvec)
 
 UD_EXPORT int ud_dev_require(const struct ud_dev *d, unsigned int caps)
 {
-	unsigned int missing = caps & ~ud_dev_caps(d, NULL);
-	const char *drv = *d->info.driver ? d->info.driver : "no driver";
+	unsigned int missing;
+	const char *drv;
 	char names[160];
 
+	if (ud_handle_check(&ud_hk_dev, d, "ud_dev_require"))
+		return -1;
+	missing = caps & ~ud_dev_caps(d, NULL);
+	drv = *d->info.driver ? d->info.driver : "no driver";
 	if (!missing)
 		return 0;
 	ud_dev_caps_format(missing, names, sizeof(names));
@@ -134,6 +144,8 @@ UD_EXPORT int ud_dev_require_vectors(const struct ud_dev *d, unsigned int n)
 {
 	unsigned int have;
 
+	if (ud_handle_check(&ud_hk_dev, d, "ud_dev_require_vectors"))
+		return -1;
 	ud_dev_caps(d, &have);
 	if (n <= have)
 		return 0;

@@ -11,13 +11,20 @@
 
 #include <uiodma/uio_dma_ioctl.h>
 #include "dev_internal.h"
+#include "handle.h"
 #include "internal.h"
 
 UD_EXPORT ssize_t ud_dev_cfg_read(const struct ud_dev *d, unsigned int off,
 				  void *buf, size_t len)
 {
-	ssize_t n = pread(d->cfg_fd, buf, len, off);
+	ssize_t n;
 
+	if (ud_handle_check(&ud_hk_dev, d, "ud_dev_cfg_read"))
+		return -1;
+	if (!buf && len)
+		return ud_fail(EINVAL, "ud_dev_cfg_read: buf is NULL; pass %zu "
+			       "bytes to read into", len);
+	n = pread(d->cfg_fd, buf, len, off);
 	if (n < 0)
 		return ud_fail(errno, "reading config space of %s at 0x%x: %s",
 			       d->info.addr, off, strerror(errno));
@@ -29,6 +36,11 @@ UD_EXPORT ssize_t ud_dev_cfg_write(struct ud_dev *d, unsigned int off,
 {
 	ssize_t n;
 
+	if (ud_handle_check(&ud_hk_dev, d, "ud_dev_cfg_write"))
+		return -1;
+	if (!buf && len)
+		return ud_fail(EINVAL, "ud_dev_cfg_write: buf is NULL; pass the "
+			       "%zu bytes to write", len);
 	if (d->looking)
 		return ud_fail(EPERM, "%s was opened with ud_dev_inspect(), which only looks: open it with ud_dev_open() to write config space",
 			       d->info.addr);
@@ -126,8 +138,11 @@ UD_EXPORT int ud_dev_cfg_write32(struct ud_dev *d, unsigned int off, uint32_t v)
 UD_EXPORT unsigned int ud_dev_find_cap(const struct ud_dev *d, uint8_t cap_id)
 {
 	uint8_t cfg[256];
-	ssize_t n = pread(d->cfg_fd, cfg, sizeof(cfg), 0);
+	ssize_t n;
 
+	if (ud_handle_check(&ud_hk_dev, d, "ud_dev_find_cap"))
+		return 0;
+	n = pread(d->cfg_fd, cfg, sizeof(cfg), 0);
 	if (n < 64)
 		return 0;
 	return ud_pci_find_cap(cfg, (size_t)n, cap_id);
@@ -137,6 +152,8 @@ UD_EXPORT int ud_dev_reset(struct ud_dev *d)
 {
 	char path[PATH_MAX];
 
+	if (ud_handle_check(&ud_hk_dev, d, "ud_dev_reset"))
+		return -1;
 	if (d->looking)
 		return ud_fail(EPERM, "%s was opened with ud_dev_inspect(), which only looks: open it with ud_dev_open() to reset it",
 			       d->info.addr);
@@ -160,8 +177,8 @@ UD_EXPORT int ud_dev_bus_master(struct ud_dev *d, int on)
 {
 	uint16_t cmd;
 
-	if (!d)
-		return ud_fail(EINVAL, "ud_dev_bus_master: NULL device handle");
+	if (ud_handle_check(&ud_hk_dev, d, "ud_dev_bus_master"))
+		return -1;
 	if (d->looking)
 		return ud_fail(EPERM, "%s was opened with ud_dev_inspect(), which only looks: open it with ud_dev_open()",
 			       d->info.addr);

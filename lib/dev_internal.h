@@ -5,7 +5,10 @@
 
 #include <stddef.h>
 
+#include <stdint.h>
+
 #include <uiodma/dev.h>
+#include <uiodma/irq.h>
 
 #define UD_NBARS 6
 
@@ -23,6 +26,7 @@ struct ud_dev_map {
 };
 
 struct ud_dev {
+	uint32_t magic;		/* handle.h: ud_hk_dev */
 	struct ud_dev_info info;
 	enum ud_dev_driver drv;
 	int cfg_fd;		/* sysfs config */
@@ -32,6 +36,19 @@ struct ud_dev {
 	int looking;		/* from ud_dev_inspect(): holds nothing */
 	struct ud_bar_info bars[UD_NBARS];
 	struct ud_dev_map maps[UD_NBARS][2];	/* [bar][wc] */
+};
+
+/* An interrupt handle (dev_irq.c). */
+struct ud_irq {
+	uint32_t magic;		/* handle.h: ud_hk_irq */
+	char addr[UD_PCI_ADDR_STRLEN];
+	enum ud_dev_driver driver;
+	enum ud_irq_mode mode;
+	unsigned int nvec;
+	int ctl_fd;		/* uio_dma control device, else -1 */
+	int uio_fd;		/* /dev/uioN for other drivers, else -1 */
+	uint32_t uio_last;	/* last total read from uio_fd */
+	int *fds;		/* per vector: eventfd / uio_fd, or -1 */
 };
 
 /* The driver kind for a driver name. */

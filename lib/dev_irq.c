@@ -21,19 +21,9 @@
 #include <uiodma/uio_dma_ioctl.h>
 #include "dev_ctl.h"
 #include "dev_internal.h"
+#include "handle.h"
 #include "internal.h"
 #include "dev_sysfs.h"
-
-struct ud_irq {
-	char addr[UD_PCI_ADDR_STRLEN];
-	enum ud_dev_driver driver;
-	enum ud_irq_mode mode;
-	unsigned int nvec;
-	int ctl_fd;		/* uio_dma control device, else -1 */
-	int uio_fd;		/* /dev/uioN for other drivers, else -1 */
-	uint32_t uio_last;	/* last total read from uio_fd */
-	int *fds;		/* per vector: eventfd / uio_fd, or -1 */
-};
 
 static const char *const mode_names[] = {
 	[UD_IRQ_NONE] = "none", [UD_IRQ_LEGACY] = "legacy",
@@ -117,6 +107,20 @@ static int dup_fd(int fd, const char *addr)
 	return d;
 }
 
+/* Disable every vector, close the descriptors and kill the handle. */
+static void irq_release(struct ud_irq *irq)
+{
+	for (unsigned int v = 0; irq->fds && v < irq->nvec; v++)
+		if (irq->fds[v] >= 0)
+			ud_irq_disable(irq, v);
+	if (irq->ctl_fd >= 0)
+		close(irq->ctl_fd);
+	if (irq->uio_fd >= 0)
+		close(irq->uio_fd);
+	free(irq->fds);
+	ud_handle_kill(&ud_hk_irq, irq);
+}
+
 /*
  * Open the interrupts of @addr, bound to @drv; @dev: the device's handle,
  * whose descriptors are shared (duplicated), or NULL to open our own.
@@ -124,11 +128,11 @@ static int dup_fd(int fd, const char *addr)
 static struct ud_irq *irq_open(const char *addr, enum ud_dev_driver drv,
 			       const struct ud_dev *dev)
 {
-	struct ud_irq *irq = calloc(1, sizeof(*irq));
+	struct ud_irq *irq = ud_handle_new(&ud_hk_irq);
 	int ret;
 
 	if (!irq)
-		return ud_fail_null(ENOMEM, "out of memory");
+		return NULL;
 	irq->ctl_fd = irq->uio_fd = -1;
 	irq->driver = drv;
 	snprintf(irq->addr, sizeof(irq->addr), "%s", addr);
@@ -159,7 +163,7 @@ static struct ud_irq *irq_open(const char *addr, enum ud_dev_driver drv,
 	return irq;
 fail:
 	ret = errno;
-	ud_irq_close(irq);
+	irq_release(irq);
 	errno = ret;
 	return NULL;
 }
@@ -180,41 +184,43 @@ UD_EXPORT struct ud_irq *ud_irq_open(const char *pci_addr)
 
 UD_EXPORT struct ud_irq *ud_irq_open_dev(const struct ud_dev *dev)
 {
-	if (!dev)
-		return ud_fail_null(EINVAL, "ud_irq_open_dev: NULL device handle");
+	if (ud_handle_check(&ud_hk_dev, dev, "ud_irq_open_dev"))
+		return NULL;
 	if (dev->looking)
 		return ud_fail_null(EPERM, "%s was opened with ud_dev_inspect(), which only looks: open it with ud_dev_open()",
 				    dev->info.addr);
 	return irq_open(dev->info.addr, dev->drv, dev);
 }
 
-UD_EXPORT void ud_irq_close(struct ud_irq *irq)
+UD_EXPORT int ud_irq_close(struct ud_irq *irq)
 {
 	if (!irq)
-		return;
-	for (unsigned int v = 0; irq->fds && v < irq->nvec; v++)
-		if (irq->fds[v] >= 0)
-			ud_irq_disable(irq, v);
-	if (irq->ctl_fd >= 0)
-		close(irq->ctl_fd);
-	if (irq->uio_fd >= 0)
-		close(irq->uio_fd);
-	free(irq->fds);
-	free(irq);
+		return 0;
+	if (ud_handle_check(&ud_hk_irq, irq, "ud_irq_close"))
+		return -1;
+	irq_release(irq);
+	return 0;
 }
 
 UD_EXPORT enum ud_irq_mode ud_irq_mode(const struct ud_irq *irq)
 {
+	if (ud_handle_check(&ud_hk_irq, irq, "ud_irq_mode"))
+		return UD_IRQ_NONE;
 	return irq->mode;
 }
 
 UD_EXPORT unsigned int ud_irq_vectors(const struct ud_irq *irq)
 {
+	if (ud_handle_check(&ud_hk_irq, irq, "ud_irq_vectors"))
+		return 0;
 	return irq->nvec;
 }
 
-static int check_vec(const struct ud_irq *irq, unsigned int vec)
+static int check_vec(const struct ud_irq *irq, unsigned int vec,
+		     const char *fn)
 {
+	if (ud_handle_check(&ud_hk_irq, irq, fn))
+		return -1;
 	if (irq->nvec == 0)
 		return ud_fail(EINVAL,
 			       "%s has interrupts off (mode none): reload uio_dma with intr_mode=auto and rebind",
@@ -249,7 +255,7 @@ UD_EXPORT int ud_irq_enable(struct ud_irq *irq, unsigned int vec)
 	struct uio_dma_irq_eventfd req;
 	int fd;
 
-	if (check_vec(irq, vec))
+	if (check_vec(irq, vec, "ud_irq_enable"))
 		return -1;
 	if (irq->fds[vec] >= 0)
 		return 0;
@@ -285,8 +291,10 @@ UD_EXPORT int ud_irq_enable(struct ud_irq *irq, unsigned int vec)
 
 UD_EXPORT int ud_irq_enable_all(struct ud_irq *irq)
 {
+	if (ud_handle_check(&ud_hk_irq, irq, "ud_irq_enable_all"))
+		return -1;
 	if (irq->nvec == 0)
-		return check_vec(irq, 0);
+		return check_vec(irq, 0, "ud_irq_enable_all");
 	for (unsigned int v = 0; v < irq->nvec; v++)
 		if (ud_irq_enable(irq, v))
 			return -1;
@@ -298,7 +306,7 @@ UD_EXPORT int ud_irq_disable(struct ud_irq *irq, unsigned int vec)
 	struct uio_dma_irq_eventfd req = { .vector = vec, .fd = -1 };
 	int ret = 0;
 
-	if (check_vec(irq, vec))
+	if (check_vec(irq, vec, "ud_irq_disable"))
 		return -1;
 	if (irq->fds[vec] < 0)
 		return 0;
@@ -315,6 +323,8 @@ UD_EXPORT int ud_irq_disable(struct ud_irq *irq, unsigned int vec)
 
 UD_EXPORT int ud_irq_fd(const struct ud_irq *irq, unsigned int vec)
 {
+	if (ud_handle_check(&ud_hk_irq, irq, "ud_irq_fd"))
+		return -1;
 	if (vec >= irq->nvec || irq->fds[vec] < 0)
 		return ud_fail(EINVAL, "vector %u of %s is not enabled (ud_irq_enable)",
 			       vec, irq->addr);
@@ -323,6 +333,8 @@ UD_EXPORT int ud_irq_fd(const struct ud_irq *irq, unsigned int vec)
 
 UD_EXPORT int ud_irq_hup_fd(const struct ud_irq *irq)
 {
+	if (ud_handle_check(&ud_hk_irq, irq, "ud_irq_hup_fd"))
+		return -1;
 	if (irq->ctl_fd < 0)
 		return ud_fail(EOPNOTSUPP,
 			       "only uio_dma reports unbind on a separate fd; vector 0's fd fails with EIO instead");
@@ -336,13 +348,14 @@ static int unbound(const struct ud_irq *irq)
 
 UD_EXPORT int64_t ud_irq_ack(struct ud_irq *irq, unsigned int vec)
 {
-	struct pollfd hup = { irq->ctl_fd, 0, 0 };
+	struct pollfd hup;
 	uint64_t count;
 	uint32_t total;
 	int fd = ud_irq_fd(irq, vec);
 
 	if (fd < 0)
 		return -1;
+	hup = (struct pollfd){ irq->ctl_fd, 0, 0 };
 	if (irq->driver != UD_DRV_UIO_DMA) {
 		if (read(fd, &total, 4) == 4) {
 			count = total - irq->uio_last;
@@ -406,6 +419,11 @@ UD_EXPORT int ud_irq_wait_any(struct ud_irq *irq, int timeout_ms,
 	struct pollfd *pfds;
 	int r, fired = 0;
 
+	if (ud_handle_check(&ud_hk_irq, irq, "ud_irq_wait_any"))
+		return -1;
+	if (!counts && irq->nvec)
+		return ud_fail(EINVAL, "ud_irq_wait_any: counts is NULL; pass "
+			       "%u entries", irq->nvec);
 	if (n < irq->nvec)
 		return ud_fail(EINVAL, "counts has %u entries; %s has %u vectors",
 			       n, irq->addr, irq->nvec);
@@ -414,7 +432,7 @@ UD_EXPORT int ud_irq_wait_any(struct ud_irq *irq, int timeout_ms,
 			return ud_fail(EINVAL, "vector %u of %s is not enabled: call ud_irq_enable_all() first",
 				       v, irq->addr);
 	if (irq->nvec == 0)
-		return check_vec(irq, 0);
+		return check_vec(irq, 0, "ud_irq_wait_any");
 	pfds = calloc(irq->nvec + 1, sizeof(*pfds));
 	if (!pfds)
 		return ud_fail(ENOMEM, "out of memory");
@@ -446,7 +464,7 @@ static int set_mask(struct ud_irq *irq, unsigned int vec, uint32_t masked)
 	struct uio_dma_irq_mask req = { .vector = vec, .masked = masked };
 	uint32_t on = !masked;
 
-	if (check_vec(irq, vec))
+	if (check_vec(irq, vec, masked ? "ud_irq_mask" : "ud_irq_unmask"))
 		return -1;
 	if (irq->driver == UD_DRV_UIO_DMA) {
 		if (ioctl(irq->ctl_fd, UIO_DMA_IOC_MASK, &req) < 0)

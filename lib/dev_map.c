@@ -18,6 +18,7 @@
 #include <uiodma/uio_dma_ioctl.h>
 #include "dev_internal.h"
 #include "dev_ctl.h"
+#include "handle.h"
 #include "internal.h"
 #include "proc_fds.h"
 #include "iommu.h"
@@ -101,15 +102,31 @@ static int open_uio(struct ud_dev *d)
 		       path, strerror(errno));
 }
 
+/* Unmap and close what @d holds, and kill the handle. */
+static void dev_release(struct ud_dev *d)
+{
+	for (int bar = 0; bar < UD_NBARS; bar++)
+		for (int wc = 0; wc < 2; wc++)
+			if (d->maps[bar][wc].addr)
+				munmap(d->maps[bar][wc].addr, d->maps[bar][wc].maplen);
+	if (d->cfg_fd >= 0)
+		close(d->cfg_fd);
+	if (d->ctl_fd >= 0)
+		close(d->ctl_fd);
+	if (d->uio_fd >= 0)
+		close(d->uio_fd);
+	ud_handle_kill(&ud_hk_dev, d);
+}
+
 /* @hold: take the device (control device, /dev/uioN), else only look. */
 static struct ud_dev *dev_open(const char *addr, int hold)
 {
-	struct ud_dev *d = calloc(1, sizeof(*d));
+	struct ud_dev *d = ud_handle_new(&ud_hk_dev);
 	char path[PATH_MAX];
 	int e;
 
 	if (!d)
-		return ud_fail_null(ENOMEM, "out of memory");
+		return NULL;
 	d->cfg_fd = d->ctl_fd = d->uio_fd = -1;
 	if (ud_dev_info(addr, &d->info))
 		goto fail;
@@ -137,7 +154,7 @@ static struct ud_dev *dev_open(const char *addr, int hold)
 	return d;
 fail:
 	e = errno;
-	ud_dev_close(d);
+	dev_release(d);
 	errno = e;
 	return NULL;
 }
@@ -152,32 +169,32 @@ UD_EXPORT struct ud_dev *ud_dev_inspect(const char *addr)
 	return dev_open(addr, 0);
 }
 
-UD_EXPORT void ud_dev_close(struct ud_dev *d)
+UD_EXPORT int ud_dev_close(struct ud_dev *d)
 {
 	if (!d)
-		return;
-	for (int bar = 0; bar < UD_NBARS; bar++)
-		for (int wc = 0; wc < 2; wc++)
-			if (d->maps[bar][wc].addr)
-				munmap(d->maps[bar][wc].addr, d->maps[bar][wc].maplen);
-	if (d->cfg_fd >= 0)
-		close(d->cfg_fd);
-	if (d->ctl_fd >= 0)
-		close(d->ctl_fd);
-	if (d->uio_fd >= 0)
-		close(d->uio_fd);
-	free(d);
+		return 0;
+	if (ud_handle_check(&ud_hk_dev, d, "ud_dev_close"))
+		return -1;
+	dev_release(d);
+	return 0;
 }
 
 UD_EXPORT const struct ud_dev_info *ud_dev_get_info(const struct ud_dev *d)
 {
+	if (ud_handle_check(&ud_hk_dev, d, "ud_dev_get_info"))
+		return NULL;
 	return &d->info;
 }
 
 UD_EXPORT int ud_dev_bar_info(const struct ud_dev *d, unsigned int bar,
 			      struct ud_bar_info *bi)
 {
-	if (bar >= UD_NBARS || !bi)
+	if (ud_handle_check(&ud_hk_dev, d, "ud_dev_bar_info"))
+		return -1;
+	if (!bi)
+		return ud_fail(EINVAL, "ud_dev_bar_info: bi is NULL; pass a "
+			       "struct ud_bar_info to fill in");
+	if (bar >= UD_NBARS)
 		return ud_fail(EINVAL, "BAR %u does not exist: PCI BARs are numbered 0..5",
 			       bar);
 	*bi = d->bars[bar];
@@ -250,6 +267,8 @@ UD_EXPORT void *ud_dev_map_bar(struct ud_dev *d, unsigned int bar,
 	size_t maplen;
 	void *p;
 
+	if (ud_handle_check(&ud_hk_dev, d, "ud_dev_map_bar"))
+		return NULL;
 	if (bar >= UD_NBARS)
 		return ud_fail_null(EINVAL, "BAR %u does not exist: PCI BARs are numbered 0..5",
 				    bar);
@@ -294,6 +313,8 @@ UD_EXPORT int ud_dev_unmap_bar(struct ud_dev *d, unsigned int bar,
 {
 	struct ud_dev_map *m;
 
+	if (ud_handle_check(&ud_hk_dev, d, "ud_dev_unmap_bar"))
+		return -1;
 	if (bar >= UD_NBARS || !d->maps[bar][!!(flags & UD_MAP_WC)].addr)
 		return ud_fail(EINVAL, "BAR %u is not mapped%s", bar,
 			       flags & UD_MAP_WC ? " write-combining" : "");

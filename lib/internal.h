@@ -20,6 +20,18 @@ int ud_fail(int err, const char *fmt, ...)
 void *ud_fail_null(int err, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+struct ud_zone;
+
+/*
+ * ud_zone_set_owner() - mark @z as held by a pool or descriptor ring
+ * (@what, e.g. "pool"; @name: the owner's, kept, not copied): then
+ * ud_zone_free() refuses it and ud_mem_close() refuses the region (EBUSY)
+ * until the owner lets go with ud_zone_release().  In mem_zone.c.
+ */
+void ud_zone_set_owner(struct ud_zone *z, const char *what, const char *name);
+/* ud_zone_release() - free a zone held by its owner; as ud_zone_free(). */
+int ud_zone_release(struct ud_zone *z);
+
 /* ud_close_keep_errno() - close @fd on an error path without losing errno. */
 static inline void ud_close_keep_errno(int fd)
 {

@@ -91,6 +91,16 @@ int ud_bk_map(struct ud_backing_state *bk, char *va, const uint32_t *slots,
 int ud_pagemap_decode(uint64_t e, uintptr_t va, size_t psz, uint64_t *pa);
 int ud_pa_check(const struct ud_pa_source *src, void *va, size_t page_size,
 		size_t n, uint64_t *pa);
+/* mem_pa_kpin.c: whether @s is the uio_dma pin source. */
+bool ud_pa_source_is_kpin(const struct ud_pa_source *s);
+
+/* ---- mem_phys.c: where memory lies physically ---- */
+/* Free hugepages of @pgsz whose last byte is at or below @limit
+ * (/proc/kpageflags; an upper bound); -1 when that cannot be read. */
+long ud_phys_free_below(size_t pgsz, uint64_t limit);
+/* The memory zones (/proc/zoneinfo) and which lie above @limit, and how
+ * the kernel fills hugepage pools from them, into @buf ("" if unknown). */
+void ud_phys_explain(char *buf, size_t len, uint64_t limit);
 
 /* ---- mem_map.c: process-wide translation tables ---- */
 int ud_map_register(char *base, size_t len, unsigned int page_shift,
@@ -115,6 +125,7 @@ struct ud_ext {            /* free extent of mapped memory, sorted by off */
 };
 
 struct ud_zone {
+	uint32_t magic;          /* handle.h: ud_hk_zone */
 	struct ud_mem *m;
 	size_t off;              /* from m->base */
 	size_t len;              /* as requested */
@@ -123,10 +134,13 @@ struct ud_zone {
 	int contig;
 	struct ud_zone *hnext;   /* name hash chain */
 	struct ud_zone *prev, *next;  /* all zones of m */
+	const char *owner_what;  /* "pool", "descriptor ring": the zone is */
+	const char *owner_name;  /* held by it (ud_zone_set_owner()) */
 	char name[UD_ZONE_NAME_MAX];
 };
 
 struct ud_mem {
+	uint32_t magic;          /* handle.h: ud_hk_mem */
 	pthread_mutex_t lock;
 	size_t pgsz;
 	unsigned int pgshift;
@@ -141,12 +155,14 @@ struct ud_mem {
 	unsigned int flags;
 	int node;                /* -1 any */
 	struct ud_pa_source pas;
+	bool pa_real;            /* pas gives real physical addresses */
 	struct ud_backing_state bk;
 	bool registered;
 	/* allocator */
 	struct ud_ext *ext_head;
 	size_t n_ext;
 	size_t n_zones, bytes_in_zones;
+	size_t n_owned;          /* zones held by pools and descriptor rings */
 	struct ud_zone **names;  /* hash buckets */
 	size_t names_cap;
 	struct ud_zone *zones;
@@ -166,6 +182,9 @@ struct ud_pgreq {          /* what a set of new pages must satisfy */
 /* Map pages satisfying @rq into the window; their range goes to the free
  * list.  Returns 0 and the first page index, or -1 with error set. */
 int ud_region_grow(struct ud_mem *m, const struct ud_pgreq *rq, size_t *first);
+/* 0 if NUMA node @node (>= 0) exists and has memory; else -1 with EINVAL
+ * and a message, prefixed "@who: ", naming the nodes there are. */
+int ud_numa_check(int node, const char *who);
 /* Give page @p back to the kernel (its bytes must be free). */
 void ud_region_release_page(struct ud_mem *m, size_t p);
 /* Largest run of physically consecutive mapped pages, in pages. */

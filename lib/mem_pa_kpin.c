@@ -26,6 +26,7 @@
 #include <uiodma/uio_dma_ioctl.h>
 #include "dev_ctl.h"
 #include "internal.h"
+#include "mem_internal.h"
 
 #define EMPTY 0ull			/* no page has physical address 0 */
 #define GONE  1ull			/* deleted slot (never page-aligned) */
@@ -184,6 +185,11 @@ static int first_ctl(char *path, size_t len)
 		closedir(d);
 	}
 	return ud_fail(ENODEV, "no uio_dma control device in /dev/uio_dma: load uio_dma and bind a device to it (uiodma bind <PCI address>)");
+}
+
+bool ud_pa_source_is_kpin(const struct ud_pa_source *s)
+{
+	return s->resolve == kpin_resolve;
 }
 
 UD_EXPORT int ud_pa_source_kpin(struct ud_pa_source *out, const char *ctl_path)

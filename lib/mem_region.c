@@ -16,12 +16,14 @@
 #include <errno.h>
 #include <stdint.h>
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "handle.h"
 #include "internal.h"
 #include "iommu.h"
 #include "mem_internal.h"
@@ -103,8 +105,105 @@ static long find_free_run(struct ud_mem *m, size_t n, size_t align)
 	return -1;
 }
 
-static int populate(struct ud_mem *m, char *va, size_t len)
+/* Whether @node is in the sysfs node list @path ("0-3,5"); -1 if unread. */
+static int node_in_list(const char *path, int node, char *list, size_t len)
 {
+	FILE *f = fopen(path, "re");
+	const char *p = list;
+
+	list[0] = '\0';
+	if (!f)
+		return -1;
+	if (!fgets(list, (int)len, f))
+		list[0] = '\0';
+	fclose(f);
+	list[strcspn(list, "\n")] = '\0';
+	while (*p) {
+		char *end;
+		long a = strtol(p, &end, 10), b = a;
+
+		if (end == p)
+			break;
+		if (*end == '-')
+			b = strtol(end + 1, &end, 10);
+		if (node >= a && node <= b)
+			return 1;
+		p = *end == ',' ? end + 1 : end;
+	}
+	return 0;
+}
+
+int ud_numa_check(int node, const char *who)
+{
+	char online[256], mem[256];
+	int r = node_in_list("/sys/devices/system/node/online", node, online,
+			     sizeof(online));
+
+	if (r < 0) {		/* a kernel without NUMA: node 0 only */
+		if (node == 0)
+			return 0;
+		return ud_fail(EINVAL, "%s: NUMA node %d does not exist: this "
+			       "kernel has no NUMA support (no "
+			       "/sys/devices/system/node), so there is only "
+			       "node 0; drop the node or use 0", who, node);
+	}
+	if (!r)
+		return ud_fail(EINVAL, "%s: NUMA node %d does not exist: this "
+			       "machine has node%s %s "
+			       "(/sys/devices/system/node/online); use one of "
+			       "those", who, node, strpbrk(online, ",-") ? "s" : "",
+			       online);
+	if (node_in_list("/sys/devices/system/node/has_memory", node, mem,
+			 sizeof(mem)) == 0)
+		return ud_fail(EINVAL, "%s: NUMA node %d has no memory (nodes "
+			       "with memory: %s, /sys/devices/system/node/"
+			       "has_memory); use one of those", who, node, mem);
+	return 0;
+}
+
+/* The options of "uiodma hugepages reserve" for @m's pages on @node. */
+static void reserve_opts(const struct ud_mem *m, int node, char *buf,
+			 size_t len)
+{
+	int n = snprintf(buf, len, "%s", m->pgsz == UD_PGSZ_1G ?
+			 " --pagesize 1G" : "");
+
+	if (node >= 0 && n >= 0 && (size_t)n < len)
+		snprintf(buf + n, len - (size_t)n, " --node %d", node);
+}
+
+/* The hugetlb cgroup v2 file that limits @pgsz pages for this process,
+ * into @buf ("" when it cannot be told). */
+static void hugetlb_cgroup_file(size_t pgsz, char *buf, size_t len)
+{
+	char line[512] = "", unit[24];
+	FILE *f = fopen("/proc/self/cgroup", "re");
+
+	buf[0] = '\0';
+	if (!f)
+		return;
+	/* cgroup v2: one line "0::/path" */
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, "0::", 3))
+			break;
+	fclose(f);
+	if (strncmp(line, "0::", 3))
+		return;
+	line[strcspn(line, "\n")] = '\0';
+	if (pgsz >= ((size_t)1 << 30))
+		snprintf(unit, sizeof(unit), "%zuGB", pgsz >> 30);
+	else
+		snprintf(unit, sizeof(unit), "%zuMB", pgsz >> 20);
+	snprintf(buf, len, "/sys/fs/cgroup%s/hugetlb.%s.max",
+		 strcmp(line + 3, "/") ? line + 3 : "", unit);
+}
+
+static int populate(struct ud_mem *m, char *va, size_t len, int node)
+{
+	char cg[600], where[32] = "", opt[40] = "";
+	unsigned long nr = 0;
+	int e;
+
 	if (madvise(va, len, MADV_POPULATE_WRITE) == 0)
 		return 0;
 	if (errno == EINVAL) {
@@ -114,14 +213,22 @@ static int populate(struct ud_mem *m, char *va, size_t len)
 			*(volatile char *)(va + o) = 0;
 		return 0;
 	}
-	int e = errno;
-	return ud_fail(e == EFAULT ? ENOMEM : e, "faulting in %zu kB hugepages "
-		       "failed (%s): the kernel could not supply them (pool "
-		       "exhausted on the node, or a hugetlb cgroup limit); "
-		       "reserve more (echo N > /sys/kernel/mm/hugepages/"
-		       "hugepages-%zukB/nr_hugepages) or check "
-		       "hugetlb.%zuMB.max of your cgroup",
-		       m->pgsz >> 10, strerror(e), m->pgsz >> 10, m->pgsz >> 20);
+	e = errno;
+	hugetlb_cgroup_file(m->pgsz, cg, sizeof(cg));
+	ud_hp_get_pages(m->pgsz, node, &nr);
+	if (node >= 0)
+		snprintf(where, sizeof(where), " on node %d", node);
+	reserve_opts(m, node, opt, sizeof(opt));
+	/* the mapping reserved the pages, so what failed is the node the
+	 * pages are bound to, or a cgroup limit charged at fault time */
+	return ud_fail(e == EFAULT ? ENOMEM : e, "faulting in %zu hugepages of "
+		       "%zu kB%s failed (%s): the kernel could not supply them "
+		       "(the pool%s has %lu pages, some used by others), or the "
+		       "hugetlb cgroup limit %s was reached; reserve more (uiodma "
+		       "hugepages reserve %lu%s) or raise that limit",
+		       len / m->pgsz, m->pgsz >> 10, where, strerror(e), where,
+		       nr, *cg ? cg : "hugetlb.<size>.max", nr + len / m->pgsz,
+		       opt);
 }
 
 static void pages_node(struct ud_mem *m, char *va, size_t n, int16_t *node)
@@ -146,18 +253,25 @@ static void pages_node(struct ud_mem *m, char *va, size_t n, int16_t *node)
 static int shortage(struct ud_mem *m, size_t want, long avail, int node)
 {
 	unsigned long nr = 0;
-	char where[32] = "";
+	char where[32] = "", dir[64], opt[40];
 
 	ud_hp_get_pages(m->pgsz, node, &nr);
-	if (node >= 0)
+	reserve_opts(m, node, opt, sizeof(opt));
+	if (node >= 0) {
 		snprintf(where, sizeof(where), " on node %d", node);
+		snprintf(dir, sizeof(dir), "/sys/devices/system/node/node%d/"
+			 "hugepages", node);
+	} else {
+		snprintf(dir, sizeof(dir), "/sys/kernel/mm/hugepages");
+	}
 	return ud_fail(ENOMEM, "need %zu more %zu kB hugepages%s but the "
 		       "kernel has %ld available (pool %lu); as root: echo %lu > "
-		       "%s/hugepages-%zukB/nr_hugepages", want, m->pgsz >> 10,
+		       "%s/hugepages-%zukB/nr_hugepages (or uiodma hugepages "
+		       "reserve %lu%s)", want, m->pgsz >> 10,
 		       where, avail < 0 ? 0 : avail, nr,
 		       nr + want - (avail > 0 ? (size_t)avail : 0),
-		       node >= 0 ? "/sys/devices/system/node/nodeN/hugepages" :
-		       "/sys/kernel/mm/hugepages", m->pgsz >> 10);
+		       dir, m->pgsz >> 10,
+		       nr + want - (avail > 0 ? (size_t)avail : 0), opt);
 }
 
 /*
@@ -197,7 +311,7 @@ static int map_batch(struct ud_mem *m, size_t p, size_t n, int node,
 			goto fail;
 		}
 	}
-	if (populate(m, va, n * m->pgsz))
+	if (populate(m, va, n * m->pgsz, node))
 		goto fail;
 	if (!(m->flags & UD_MEM_NO_MLOCK) && mlock(va, n * m->pgsz)) {
 		ud_fail(errno, "mlock of hugepages failed: %s; raise "
@@ -236,21 +350,24 @@ static bool eligible(const struct ud_mem *m, const struct ud_pgreq *rq,
 
 /*
  * Choose rq->k candidates into sel (indices into c), in placement order.
- * Returns true if found; *longest gets the longest eligible PA run.
+ * Returns true if found; *n_elig gets the candidates that satisfy the
+ * limit and node, *longest the longest run of them (contiguous requests).
  */
 static bool choose(const struct ud_mem *m, const struct ud_pgreq *rq,
-		   const struct cands *c, uint32_t *sel, size_t *longest)
+		   const struct cands *c, uint32_t *sel, size_t *n_elig,
+		   size_t *longest)
 {
 	uint32_t *idx = malloc(c->n * sizeof(*idx));
 	size_t ne = 0;
 	bool found = false;
 
-	*longest = 0;
+	*longest = *n_elig = 0;
 	if (!idx)
 		return false;
 	for (size_t i = 0; i < c->n; i++)
 		if (eligible(m, rq, c->pa[i], c->node[i]))
 			idx[ne++] = (uint32_t)i;
+	*n_elig = ne;
 	if (!rq->contig) {
 		if (ne >= rq->k) {
 			memcpy(sel, idx, rq->k * sizeof(*sel));
@@ -286,10 +403,55 @@ static bool choose(const struct ud_mem *m, const struct ud_pgreq *rq,
 	return found;
 }
 
+/* "4G", "256M": @limit + 1 for the mem= boot option. */
+static void mem_opt(char *buf, size_t len, uint64_t limit)
+{
+	uint64_t b = limit + 1;
+
+	if (b && !(b & ((1ull << 30) - 1)))
+		snprintf(buf, len, "%" PRIu64 "G", b >> 30);
+	else
+		snprintf(buf, len, "%" PRIu64 "M", b >> 20);
+}
+
+/*
+ * The error for pages that are not below a DMA limit (or not on a node):
+ * @have of the @k pages needed qualify, @what says among which pages.
+ */
+static int no_reachable(const struct ud_mem *m, const struct ud_pgreq *rq,
+			size_t have, const char *what)
+{
+	char zones[600], mem[16], node[32] = "";
+
+	if (rq->node >= 0)
+		snprintf(node, sizeof(node), " on NUMA node %d", rq->node);
+	if (!rq->iova_max) {
+		unsigned long nr = 0;
+		char opt[40];
+
+		ud_hp_get_pages(m->pgsz, rq->node, &nr);
+		reserve_opts(m, rq->node, opt, sizeof(opt));
+		return ud_fail(ENOMEM, "only %zu of the %zu %zu kB hugepages "
+			       "needed are%s, %s; reserve more there (uiodma "
+			       "hugepages reserve %lu%s)", have, rq->k,
+			       m->pgsz >> 10, node, what, nr + rq->k - have, opt);
+	}
+	ud_phys_explain(zones, sizeof(zones), rq->iova_max);
+	mem_opt(mem, sizeof(mem), rq->iova_max);
+	return ud_fail(ENOMEM, "only %zu of the %zu %zu kB hugepages needed "
+		       "lie at or below the DMA address limit %#" PRIx64 "%s, "
+		       "%s%s%s; if the device can address more (most take "
+		       "64-bit addresses: program the high half too), raise "
+		       "the limit or drop it (iova_max 0); else this machine "
+		       "must have no free memory above the limit, e.g. booted "
+		       "with mem=%s", have, rq->k, m->pgsz >> 10, rq->iova_max,
+		       node, what, *zones ? "; " : "", zones, mem);
+}
+
 int ud_region_grow(struct ud_mem *m, const struct ud_pgreq *rq, size_t *first)
 {
 	struct cands c = { 0 };
-	size_t k = rq->k, cap, longest = 0, n;
+	size_t k = rq->k, cap, longest = 0, n_elig = 0, n;
 	size_t va_al = rq->va_align > m->pgsz ? rq->va_align / m->pgsz : 1;
 	long d, avail;
 	uint32_t *sel = NULL;
@@ -307,28 +469,41 @@ int ud_region_grow(struct ud_mem *m, const struct ud_pgreq *rq, size_t *first)
 			       "mapped, %zu more needed; raise "
 			       "ud_mem_config.max_size", m->mapped, m->max_pages, k);
 	/* how many candidates to look at, and what limits that */
-	const char *why = "the search limit";
+	const char *why = "4 per page needed, or 64 more";
 	size_t want = multi ? (k * 4 > k + 64 ? k * 4 : k + 64) : k;
 
+	avail = ud_hp_available(m->pgsz, rq->node);
+	if (avail >= 0 && (size_t)avail < k)
+		return shortage(m, k, avail, rq->node);
 	/*
-	 * A DMA limit is about where pages lie, not how they sit together:
-	 * before saying no page is reachable, look at every free one (the
-	 * kernel may hand out its low pages last).
+	 * A DMA limit is about where pages lie, not how they sit together.
+	 * With real physical addresses, /proc/kpageflags (root) says how many
+	 * free pages lie below it: too few, and no page is mapped at all.
+	 * Otherwise (or if there are enough) look at every free one before
+	 * saying none is reachable (the kernel may hand out its low pages
+	 * last).
 	 */
+	if (rq->iova_max && m->pa_real) {
+		long below = ud_phys_free_below(m->pgsz, rq->iova_max);
+		char what[96];
+
+		if (below >= 0 && (size_t)below < k) {
+			snprintf(what, sizeof(what), "among the %ld free ones "
+				 "(/proc/kpageflags)", avail);
+			return no_reachable(m, rq, (size_t)below, what);
+		}
+	}
 	if (rq->iova_max && (!rq->contig || k == 1))
 		want = SIZE_MAX;
 
 	cap = want;
 	if (cap > m->max_pages - m->mapped) {
 		cap = m->max_pages - m->mapped;
-		why = "the region's max_size";
+		why = "the region's max_size (ud_mem_config.max_size)";
 	}
-	avail = ud_hp_available(m->pgsz, rq->node);
-	if (avail >= 0 && (size_t)avail < k)
-		return shortage(m, k, avail, rq->node);
 	if (avail >= 0 && (size_t)avail < cap) {
 		cap = (size_t)avail;
-		why = "the free hugepages of the kernel";
+		why = "every free hugepage of the kernel";
 	}
 	sel = malloc(k * sizeof(*sel));
 	if (!sel)
@@ -342,32 +517,28 @@ int ud_region_grow(struct ud_mem *m, const struct ud_pgreq *rq, size_t *first)
 	if (map_batch(m, (size_t)d, k, rq->node, &c))
 		goto out;
 	n = k;
-	while (!choose(m, rq, &c, sel, &longest)) {
+	while (!choose(m, rq, &c, sel, &n_elig, &longest)) {
 		long p;
 
 		if (c.n >= cap) {
-			if (rq->contig)
+			char what[128];
+
+			snprintf(what, sizeof(what), "among %zu new pages "
+				 "(the search looks at %s)", c.n, why);
+			if (n_elig < k)
+				no_reachable(m, rq, n_elig, what);
+			else
 				ud_fail(ENOMEM, "no IOVA-contiguous run of %zu "
 					"bytes (%zu pages of %zu kB%s%s): the "
-					"largest contiguous run among %zu new "
-					"pages is %zu bytes; use smaller "
-					"contiguous zones, a legacy region, "
-					"bigger pages, or reserve hugepages "
-					"early (at boot) when memory is less "
-					"fragmented (%zu candidates: %s)",
+					"largest physically contiguous run %s "
+					"is %zu bytes; use smaller contiguous "
+					"zones, a legacy region, bigger pages, "
+					"or reserve hugepages early (at boot) "
+					"when memory is less fragmented",
 					rq->zlen, k, m->pgsz >> 10,
 					rq->iova_max ? " below the DMA limit" : "",
 					rq->node >= 0 ? " on the node" : "",
-					c.n, longest * m->pgsz, c.n, why);
-			else
-				ud_fail(ENOMEM, "only %zu of %zu new pages "
-					"satisfy the %s (IOVA max %#" PRIx64
-					", node %d) among %zu candidates (%s); "
-					"the kernel's hugepages are not where "
-					"the device can reach", longest, k,
-					rq->iova_max ? "DMA address limit" :
-					"NUMA node", rq->iova_max, rq->node,
-					c.n, why);
+					what, longest * m->pgsz);
 			goto out;
 		}
 		n = n * 2 < cap - c.n ? n * 2 : cap - c.n;
@@ -507,6 +678,95 @@ out:
 	return rc;
 }
 
+/* The most address space a region may reserve: 64 TiB. */
+#define UD_MEM_VA_MAX ((size_t)1 << 46)
+#define UD_MEM_FLAGS (UD_MEM_NO_MLOCK | UD_MEM_SORT | UD_MEM_KEEP | UD_MEM_NUMA)
+
+/* Check what does not depend on the machine; 0 or -1 with the error. */
+static int check_config(const struct ud_mem_config *c)
+{
+	static const struct { const char *name; size_t off; } sizes[] = {
+		{ "va_size", offsetof(struct ud_mem_config, va_size) },
+		{ "prealloc", offsetof(struct ud_mem_config, prealloc) },
+		{ "max_size", offsetof(struct ud_mem_config, max_size) },
+	};
+
+	if (c->flags & ~UD_MEM_FLAGS)
+		return ud_fail(EINVAL, "ud_mem_open: flags %#x hold unknown bits "
+			       "%#x; use only UD_MEM_NO_MLOCK, UD_MEM_SORT, "
+			       "UD_MEM_KEEP and UD_MEM_NUMA", c->flags,
+			       c->flags & ~UD_MEM_FLAGS);
+	if (c->mode != UD_MEM_DYNAMIC && c->mode != UD_MEM_LEGACY)
+		return ud_fail(EINVAL, "ud_mem_open: unknown mode %d; use "
+			       "UD_MEM_DYNAMIC or UD_MEM_LEGACY", (int)c->mode);
+	if (c->backing != UD_BACKING_MEMFD &&
+	    c->backing != UD_BACKING_FILE_PER_PAGE &&
+	    c->backing != UD_BACKING_FILE_PER_SEGMENT)
+		return ud_fail(EINVAL, "ud_mem_open: unknown backing %d; use "
+			       "UD_BACKING_MEMFD, UD_BACKING_FILE_PER_PAGE or "
+			       "UD_BACKING_FILE_PER_SEGMENT", (int)c->backing);
+	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		size_t v = *(const size_t *)((const char *)c + sizes[i].off);
+
+		if (v > UD_MEM_VA_MAX)
+			return ud_fail(EINVAL, "ud_mem_open: %s of %zu bytes is "
+				       "more than a region can span (64 TiB of "
+				       "address space); ask for less",
+				       sizes[i].name, v);
+	}
+	if (c->mode == UD_MEM_LEGACY && !c->prealloc)
+		return ud_fail(EINVAL, "ud_mem_open: a legacy region needs "
+			       "ud_mem_config.prealloc: all its memory is "
+			       "mapped at open");
+	if ((c->flags & UD_MEM_NUMA) && c->numa_node < 0)
+		return ud_fail(EINVAL, "ud_mem_open: UD_MEM_NUMA with node %d; "
+			       "set numa_node to a node (0 or more), or drop "
+			       "the flag for any node", c->numa_node);
+	if (c->prefix && strlen(c->prefix) >= sizeof(((struct ud_backing_state
+						       *)0)->prefix))
+		return ud_fail(ENAMETOOLONG, "ud_mem_open: file prefix '%.20s...' "
+			       "has %zu bytes, at most %zu fit",
+			       c->prefix, strlen(c->prefix),
+			       sizeof(((struct ud_backing_state *)0)->prefix) - 1);
+	if (c->hugedir && strlen(c->hugedir) >= UD_HP_PATH_MAX)
+		return ud_fail(ENAMETOOLONG, "ud_mem_open: hugetlbfs directory "
+			       "'%.40s...' has %zu bytes, at most %d fit",
+			       c->hugedir, strlen(c->hugedir),
+			       UD_HP_PATH_MAX - 1);
+	if (c->pa_source && !c->pa_source->resolve)
+		return ud_fail(EINVAL, "ud_mem_open: physical-address source "
+			       "'%s' has no resolve function",
+			       c->pa_source->name ? c->pa_source->name : "");
+	return 0;
+}
+
+/* Free what ud_mem_open() made of @m, and @m. */
+static void mem_destroy(struct ud_mem *m)
+{
+	ud_zones_fini(m);
+	if (m->registered)
+		ud_map_unregister(m->base, m->npages << m->pgshift);
+	if (m->iova && m->pg) {
+		for (size_t p = 0; p < m->npages; p++) {
+			if (m->iova[p] == UD_BAD_IOVA)
+				continue;
+			ud_iova_remove(m->iova[p], m->base + p * m->pgsz, m->pgsz);
+			if (m->pas.release)
+				m->pas.release(m->pas.ctx, m->base + p * m->pgsz,
+					       m->iova[p], m->pgsz);
+		}
+	}
+	if (m->resv)
+		munmap(m->resv, m->resv_len);
+	ud_bk_fini(&m->bk);
+	if (m->pas.close)
+		m->pas.close(m->pas.ctx);
+	free(m->iova);
+	free(m->pg);
+	pthread_mutex_destroy(&m->lock);
+	ud_handle_kill(&ud_hk_mem, m);
+}
+
 UD_EXPORT struct ud_mem *ud_mem_open(const struct ud_mem_config *ucfg)
 {
 	struct ud_mem_config cfg = UD_MEM_CFG_INIT;
@@ -516,6 +776,8 @@ UD_EXPORT struct ud_mem *ud_mem_open(const struct ud_mem_config *ucfg)
 
 	if (ucfg)
 		cfg = *ucfg;
+	if (check_config(&cfg))
+		return NULL;
 	ps = cfg.page_size ? cfg.page_size : ud_hp_default_size();
 	if (!ps)
 		return ud_fail_null(ENOENT, "no default hugepage size in "
@@ -536,30 +798,23 @@ UD_EXPORT struct ud_mem *ud_mem_open(const struct ud_mem_config *ucfg)
 				ps >> 10);
 		return NULL;
 	}
-	if (cfg.mode != UD_MEM_DYNAMIC && cfg.mode != UD_MEM_LEGACY)
-		return ud_fail_null(EINVAL, "unknown memory mode %d", (int)cfg.mode);
-	if (cfg.mode == UD_MEM_LEGACY && !cfg.prealloc)
-		return ud_fail_null(EINVAL, "a legacy region needs "
-				    "ud_mem_config.prealloc: all its memory is "
-				    "mapped at open");
+	if ((cfg.flags & UD_MEM_NUMA) && ud_numa_check(cfg.numa_node,
+						       "ud_mem_open"))
+		return NULL;
 	/* pagemap gives physical addresses: wrong behind a translating
 	 * IOMMU (the uio_dma pin source's module refuses that itself) */
 	if ((!cfg.pa_source ||
 	     cfg.pa_source->resolve == ud_pa_source_pagemap()->resolve) &&
 	    ud_iommu_check_machine())
 		return NULL;
-	if ((cfg.flags & UD_MEM_NUMA) && cfg.numa_node < 0)
-		return ud_fail_null(EINVAL, "UD_MEM_NUMA with node %d", cfg.numa_node);
 	va = cfg.va_size ? cfg.va_size : UD_MEM_VA_DEFAULT;
 	if (cfg.prealloc > va)
 		va = cfg.prealloc;
-	va = ud_align_up(va, (size_t)1 << 30);
-	if (va > ((size_t)1 << 46))
-		return ud_fail_null(EINVAL, "va_size %zu too large", va);
+	va = ud_align_up(va, (size_t)1 << 30);	/* <= 64 TiB: no overflow */
 
-	m = calloc(1, sizeof(*m));
+	m = ud_handle_new(&ud_hk_mem);
 	if (!m)
-		return ud_fail_null(ENOMEM, "out of memory");
+		return NULL;
 	pthread_mutex_init(&m->lock, NULL);
 	m->bk.fd = -1;
 	m->pgsz = ps;
@@ -569,11 +824,8 @@ UD_EXPORT struct ud_mem *ud_mem_open(const struct ud_mem_config *ucfg)
 	m->flags = cfg.flags;
 	m->node = (cfg.flags & UD_MEM_NUMA) ? cfg.numa_node : -1;
 	m->pas = cfg.pa_source ? *cfg.pa_source : *ud_pa_source_pagemap();
-	if (!m->pas.resolve) {
-		free(m);
-		return ud_fail_null(EINVAL, "physical-address source without a "
-				    "resolve function");
-	}
+	m->pa_real = m->pas.resolve == ud_pa_source_pagemap()->resolve ||
+		     ud_pa_source_is_kpin(&m->pas);
 	m->max_pages = cfg.max_size ? cfg.max_size >> m->pgshift : m->npages;
 	if (m->max_pages > m->npages)
 		m->max_pages = m->npages;
@@ -583,7 +835,9 @@ UD_EXPORT struct ud_mem *ud_mem_open(const struct ud_mem_config *ucfg)
 		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (m->resv == MAP_FAILED) {
 		m->resv = NULL;
-		ud_fail(ENOMEM, "cannot reserve %zu bytes of address space: %s",
+		ud_fail(ENOMEM, "cannot reserve %zu bytes of address space: %s; "
+			"ask for less (ud_mem_config.va_size) or raise the "
+			"address-space limit (ulimit -v)",
 			m->resv_len, strerror(errno));
 		goto fail;
 	}
@@ -607,8 +861,9 @@ UD_EXPORT struct ud_mem *ud_mem_open(const struct ud_mem_config *ucfg)
 		size_t n = ud_align_up(cfg.prealloc, ps) >> m->pgshift;
 
 		if (n > m->max_pages) {
-			ud_fail(EINVAL, "prealloc (%zu pages) exceeds max_size "
-				"(%zu pages)", n, m->max_pages);
+			ud_fail(EINVAL, "ud_mem_open: prealloc (%zu pages) is "
+				"more than max_size (%zu pages); raise max_size "
+				"or lower prealloc", n, m->max_pages);
 			goto fail;
 		}
 		if (prealloc(m, n, m->mode == UD_MEM_LEGACY ||
@@ -625,38 +880,45 @@ fail:
 		char msg[512];
 
 		snprintf(msg, sizeof(msg), "%s", ud_errmsg());
-		ud_mem_close(m);
+		mem_destroy(m);
 		ud_fail(e, "%s", msg);
 	}
 	return NULL;
 }
 
-UD_EXPORT void ud_mem_close(struct ud_mem *m)
+UD_EXPORT int ud_mem_close(struct ud_mem *m)
 {
+	char names[256] = "";
+	size_t n = 0, used = 0;
+
 	if (!m)
-		return;
-	ud_zones_fini(m);
-	if (m->registered)
-		ud_map_unregister(m->base, m->npages << m->pgshift);
-	if (m->iova && m->pg) {
-		for (size_t p = 0; p < m->npages; p++) {
-			if (m->iova[p] == UD_BAD_IOVA)
+		return 0;
+	if (ud_handle_check(&ud_hk_mem, m, "ud_mem_close"))
+		return -1;
+	pthread_mutex_lock(&m->lock);
+	if (m->n_owned) {
+		for (struct ud_zone *z = m->zones; z; z = z->next) {
+			int w;
+
+			if (!z->owner_what)
 				continue;
-			ud_iova_remove(m->iova[p], m->base + p * m->pgsz, m->pgsz);
-			if (m->pas.release)
-				m->pas.release(m->pas.ctx, m->base + p * m->pgsz,
-					       m->iova[p], m->pgsz);
+			n++;
+			if (used >= sizeof(names))
+				continue;
+			w = snprintf(names + used, sizeof(names) - used, "%s%s '%s'",
+				     used ? ", " : "", z->owner_what, z->owner_name);
+			used += w > 0 ? (size_t)w : 0;
 		}
+		pthread_mutex_unlock(&m->lock);
+		return ud_fail(EBUSY, "ud_mem_close: the region still holds %zu "
+			       "pool(s) and descriptor ring(s) (%s); free them "
+			       "first with ud_pool_free() and "
+			       "ud_desc_ring_free(): their buffers and "
+			       "descriptors live in this memory", n, names);
 	}
-	if (m->resv)
-		munmap(m->resv, m->resv_len);
-	ud_bk_fini(&m->bk);
-	if (m->pas.close)
-		m->pas.close(m->pas.ctx);
-	free(m->iova);
-	free(m->pg);
-	pthread_mutex_destroy(&m->lock);
-	free(m);
+	pthread_mutex_unlock(&m->lock);
+	mem_destroy(m);
+	return 0;
 }
 
 UD_EXPORT int ud_mem_grow(struct ud_mem *m, size_t bytes)
@@ -665,8 +927,20 @@ UD_EXPORT int ud_mem_grow(struct ud_mem *m, size_t bytes)
 	size_t first;
 	int r;
 
-	if (!m || !bytes)
-		return ud_fail(EINVAL, "ud_mem_grow: NULL region or 0 bytes");
+	if (ud_handle_check(&ud_hk_mem, m, "ud_mem_grow"))
+		return -1;
+	if (!bytes)
+		return ud_fail(EINVAL, "ud_mem_grow: 0 bytes; ask for at least "
+			       "one byte (a whole page is mapped)");
+	if (bytes > SIZE_MAX - m->pgsz + 1)
+		return ud_fail(EOVERFLOW, "ud_mem_grow: %zu bytes cannot be "
+			       "rounded up to whole %zu kB pages; ask for at "
+			       "most the region's max_size", bytes,
+			       m->pgsz >> 10);
+	if (m->mode == UD_MEM_LEGACY)
+		return ud_fail(EINVAL, "ud_mem_grow: a legacy region never grows: "
+			       "all its memory is mapped at open (raise "
+			       "ud_mem_config.prealloc, or use UD_MEM_DYNAMIC)");
 	rq.k = ud_align_up(bytes, m->pgsz) >> m->pgshift;
 	rq.node = m->node;
 	pthread_mutex_lock(&m->lock);

@@ -6,13 +6,17 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "handle.h"
 #include "internal.h"
 #include "mem_internal.h"
 
 UD_EXPORT int ud_mem_stats(struct ud_mem *m, struct ud_mem_stats *st)
 {
-	if (!m || !st)
-		return ud_fail(EINVAL, "ud_mem_stats: NULL argument");
+	if (ud_handle_check(&ud_hk_mem, m, "ud_mem_stats"))
+		return -1;
+	if (!st)
+		return ud_fail(EINVAL, "ud_mem_stats: st is NULL; pass a struct "
+			       "ud_mem_stats to fill in");
 	memset(st, 0, sizeof(*st));
 	pthread_mutex_lock(&m->lock);
 	st->page_size = m->pgsz;
@@ -32,8 +36,11 @@ UD_EXPORT int ud_mem_stats(struct ud_mem *m, struct ud_mem_stats *st)
 
 UD_EXPORT int ud_mem_dump(FILE *f, struct ud_mem *m)
 {
-	if (!f || !m)
-		return ud_fail(EINVAL, "ud_mem_dump: NULL argument");
+	if (ud_handle_check(&ud_hk_mem, m, "ud_mem_dump"))
+		return -1;
+	if (!f)
+		return ud_fail(EINVAL, "ud_mem_dump: the stream is NULL; pass "
+			       "one to write to, e.g. stdout");
 	pthread_mutex_lock(&m->lock);
 	fprintf(f, "region %p: %zu kB pages, %zu mapped (max %zu), %s, "
 		"backing %d, PA source %s\n", (void *)m->base, m->pgsz >> 10,

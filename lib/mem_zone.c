@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "handle.h"
 #include "internal.h"
 #include "mem_internal.h"
 
@@ -195,15 +196,16 @@ UD_EXPORT struct ud_zone *ud_zone_reserve(struct ud_mem *m, const char *name,
 	struct ud_zone *z;
 	size_t off, span, grown = 0, grown_n = 0;
 
+	if (ud_handle_check(&ud_hk_mem, m, "ud_zone_reserve"))
+		return NULL;
 	if (up)
 		p = *up;
-	if (!m)
-		return ud_fail_null(EINVAL, "ud_zone_reserve: region is NULL");
 	if (!name)
 		name = "";
 	if (strlen(name) >= UD_ZONE_NAME_MAX)
-		return ud_fail_null(EINVAL, "zone name '%.20s...' is longer than "
-				    "%d bytes", name, UD_ZONE_NAME_MAX - 1);
+		return ud_fail_null(ENAMETOOLONG, "zone name '%.20s...' has %zu "
+				    "bytes; zone names have at most %d",
+				    name, strlen(name), UD_ZONE_NAME_MAX - 1);
 	if (!len)
 		return ud_fail_null(EINVAL, "zone '%s': length is 0", name);
 	if (!p.align)
@@ -221,8 +223,9 @@ UD_EXPORT struct ud_zone *ud_zone_reserve(struct ud_mem *m, const char *name,
 		return ud_fail_null(EINVAL, "zone '%s': UD_ZONE_NUMA with node %d",
 				    name, p.numa_node);
 	if (p.flags & ~(UD_ZONE_IOVA_CONTIG | UD_ZONE_NUMA))
-		return ud_fail_null(EINVAL, "zone '%s': unknown flags %#x", name,
-				    p.flags);
+		return ud_fail_null(EINVAL, "zone '%s': flags %#x hold unknown "
+				    "bits; use only UD_ZONE_IOVA_CONTIG and "
+				    "UD_ZONE_NUMA", name, p.flags);
 	if (len > (m->npages << m->pgshift))
 		return ud_fail_null(ENOMEM, "zone '%s': %zu bytes is more than "
 				    "the region's address space", name, len);
@@ -237,13 +240,13 @@ UD_EXPORT struct ud_zone *ud_zone_reserve(struct ud_mem *m, const char *name,
 	r.contig = (p.flags & UD_ZONE_IOVA_CONTIG) != 0;
 	span = ud_align_up(len, UD_ZONE_MIN_ALIGN);
 
-	z = calloc(1, sizeof(*z));
+	z = ud_handle_new(&ud_hk_zone);
 	if (!z)
-		return ud_fail_null(ENOMEM, "out of memory");
+		return NULL;
 	pthread_mutex_lock(&m->lock);
 	if (name[0] && name_find(m, name)) {
 		pthread_mutex_unlock(&m->lock);
-		free(z);
+		ud_handle_kill(&ud_hk_zone, z);
 		return ud_fail_null(EEXIST, "zone '%s' already exists in this "
 				    "region; free it or pick another name", name);
 	}
@@ -256,7 +259,7 @@ UD_EXPORT struct ud_zone *ud_zone_reserve(struct ud_mem *m, const char *name,
 			size_t big = largest_free_contig(m);
 
 			pthread_mutex_unlock(&m->lock);
-			free(z);
+			ud_handle_kill(&ud_hk_zone, z);
 			return ud_fail_null(ENOMEM, "zone '%s': no room for %zu "
 					    "bytes%s in the legacy region; the "
 					    "largest free IOVA-contiguous block "
@@ -280,7 +283,7 @@ UD_EXPORT struct ud_zone *ud_zone_reserve(struct ud_mem *m, const char *name,
 
 			snprintf(msg, sizeof(msg), "%s", ud_errmsg());
 			pthread_mutex_unlock(&m->lock);
-			free(z);
+			ud_handle_kill(&ud_hk_zone, z);
 			return ud_fail_null(err, "zone '%s': %s", name, msg);
 		}
 		grown = first;
@@ -290,14 +293,14 @@ UD_EXPORT struct ud_zone *ud_zone_reserve(struct ud_mem *m, const char *name,
 			for (size_t i = 0; i < grown_n; i++)
 				ud_region_release_page(m, grown + i);
 			pthread_mutex_unlock(&m->lock);
-			free(z);
+			ud_handle_kill(&ud_hk_zone, z);
 			return ud_fail_null(ENOMEM, "zone '%s': internal: new "
 					    "pages did not fit the request", name);
 		}
 	}
 	if (ud_ext_carve(m, e, off, span)) {
 		pthread_mutex_unlock(&m->lock);
-		free(z);
+		ud_handle_kill(&ud_hk_zone, z);
 		return NULL;
 	}
 	z->m = m;
@@ -310,7 +313,7 @@ UD_EXPORT struct ud_zone *ud_zone_reserve(struct ud_mem *m, const char *name,
 	if (name[0] && name_add(m, z)) {
 		ud_ext_add(m, off, span);
 		pthread_mutex_unlock(&m->lock);
-		free(z);
+		ud_handle_kill(&ud_hk_zone, z);
 		return NULL;
 	}
 	for (size_t pg = off >> m->pgshift; pg <= (off + span - 1) >> m->pgshift; pg++)
@@ -344,15 +347,33 @@ static void zone_unlink(struct ud_mem *m, struct ud_zone *z)
 	m->bytes_in_zones -= z->len;
 }
 
-UD_EXPORT int ud_zone_free(struct ud_zone *z)
+/* Free @z; @owner: the call comes from the zone's owner (or not). */
+static int zone_free(struct ud_zone *z, bool owner, const char *fn)
 {
 	struct ud_mem *m;
 	int r;
 
 	if (!z)
 		return 0;
+	if (ud_handle_check(&ud_hk_zone, z, fn))
+		return -1;
 	m = z->m;
 	pthread_mutex_lock(&m->lock);
+	/* again under the lock: another thread may have freed it meanwhile */
+	if (z->magic != ud_hk_zone.live) {
+		pthread_mutex_unlock(&m->lock);
+		return ud_handle_bad(&ud_hk_zone, z, fn);
+	}
+	if (z->owner_what && !owner) {
+		pthread_mutex_unlock(&m->lock);
+		return ud_fail(EBUSY, "%s: zone '%s' holds %s '%s'; free the %s "
+			       "instead (%s)", fn, z->name, z->owner_what,
+			       z->owner_name, z->owner_what,
+			       !strcmp(z->owner_what, "pool") ? "ud_pool_free()"
+							      : "ud_desc_ring_free()");
+	}
+	if (z->owner_what)
+		m->n_owned--;
 	zone_unlink(m, z);
 	r = ud_ext_add(m, z->off, z->span);
 	for (size_t p = z->off >> m->pgshift;
@@ -362,9 +383,29 @@ UD_EXPORT int ud_zone_free(struct ud_zone *z)
 		    !(m->pg[p].flags & UD_PG_KEEP))
 			ud_region_release_page(m, p);
 	}
+	ud_handle_poison(&ud_hk_zone, z);
 	pthread_mutex_unlock(&m->lock);
-	free(z);
+	ud_handle_kill(&ud_hk_zone, z);
 	return r;
+}
+
+UD_EXPORT int ud_zone_free(struct ud_zone *z)
+{
+	return zone_free(z, false, "ud_zone_free");
+}
+
+int ud_zone_release(struct ud_zone *z)
+{
+	return zone_free(z, true, "ud_zone_release");
+}
+
+void ud_zone_set_owner(struct ud_zone *z, const char *what, const char *name)
+{
+	pthread_mutex_lock(&z->m->lock);
+	z->owner_what = what;
+	z->owner_name = name;
+	z->m->n_owned++;
+	pthread_mutex_unlock(&z->m->lock);
 }
 
 void ud_zones_fini(struct ud_mem *m)
@@ -374,7 +415,7 @@ void ud_zones_fini(struct ud_mem *m)
 
 	for (z = m->zones; z; z = nz) {
 		nz = z->next;
-		free(z);
+		ud_handle_kill(&ud_hk_zone, z);
 	}
 	m->zones = NULL;
 	for (e = m->ext_head; e; e = ne) {
@@ -391,8 +432,11 @@ UD_EXPORT struct ud_zone *ud_zone_lookup(struct ud_mem *m, const char *name)
 {
 	struct ud_zone *z;
 
-	if (!m || !name || !name[0])
-		return ud_fail_null(EINVAL, "ud_zone_lookup: NULL region or name");
+	if (ud_handle_check(&ud_hk_mem, m, "ud_zone_lookup"))
+		return NULL;
+	if (!name || !name[0])
+		return ud_fail_null(EINVAL, "ud_zone_lookup: no name given; "
+				    "anonymous zones cannot be looked up");
 	pthread_mutex_lock(&m->lock);
 	z = name_find(m, name);
 	pthread_mutex_unlock(&m->lock);
@@ -403,36 +447,42 @@ UD_EXPORT struct ud_zone *ud_zone_lookup(struct ud_mem *m, const char *name)
 
 UD_EXPORT void *ud_zone_addr(const struct ud_zone *z)
 {
-	if (!z)
-		return ud_fail_null(EINVAL, "ud_zone_addr: zone is NULL");
+	if (ud_handle_check(&ud_hk_zone, z, "ud_zone_addr"))
+		return NULL;
 	return z->m->base + z->off;
 }
 
 UD_EXPORT size_t ud_zone_len(const struct ud_zone *z)
 {
-	return z ? z->len : 0;
+	if (ud_handle_check(&ud_hk_zone, z, "ud_zone_len"))
+		return 0;
+	return z->len;
 }
 
 UD_EXPORT uint64_t ud_zone_iova(const struct ud_zone *z)
 {
-	if (!z) {
-		ud_fail(EINVAL, "ud_zone_iova: zone is NULL");
+	if (ud_handle_check(&ud_hk_zone, z, "ud_zone_iova"))
 		return UD_BAD_IOVA;
-	}
 	return z->iova;
 }
 
 UD_EXPORT int ud_zone_iova_contig(const struct ud_zone *z)
 {
-	return z ? z->contig : 0;
+	if (ud_handle_check(&ud_hk_zone, z, "ud_zone_iova_contig"))
+		return 0;
+	return z->contig;
 }
 
 UD_EXPORT const char *ud_zone_name(const struct ud_zone *z)
 {
-	return z ? z->name : "";
+	if (ud_handle_check(&ud_hk_zone, z, "ud_zone_name"))
+		return "";
+	return z->name;
 }
 
 UD_EXPORT struct ud_mem *ud_zone_mem(const struct ud_zone *z)
 {
-	return z ? z->m : NULL;
+	if (ud_handle_check(&ud_hk_zone, z, "ud_zone_mem"))
+		return NULL;
+	return z->m;
 }

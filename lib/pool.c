@@ -14,9 +14,13 @@
 
 #include <uiodma/error.h>
 #include <uiodma/pool.h>
+#include "handle.h"
 #include "internal.h"
 #include "util.h"
 #include "pool_internal.h"
+
+/* Caches still alive: their free and flush look them up first. */
+static struct ud_hset caches_live = UD_HSET_INIT;
 
 /* Every live pool, to name the owner of a stray buffer in debug messages. */
 static pthread_mutex_t ud_pools_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -92,7 +96,10 @@ int ud_pool_shape(struct ud_pool *p, const struct ud_pool_params *pp)
 	unsigned known = UD_POOL_DEBUG | UD_POOL_DEBUG_ABORT | UD_POOL_STATS |
 			 UD_POOL_SINGLE | UD_POOL_NUMA;
 
-	memset(p, 0, sizeof(*p));
+	if (strlen(name) >= sizeof(p->name))
+		return ud_fail(ENAMETOOLONG, "pool name '%.20s...' has %zu bytes; "
+			       "pool names have at most %zu", name, strlen(name),
+			       sizeof(p->name) - 1);
 	snprintf(p->name, sizeof(p->name), "%s", name);
 	if (pp->n == 0 || pp->n > UD_POOL_MAX_N)
 		return ud_fail(EINVAL,
@@ -189,7 +196,7 @@ int ud_pool_layout(struct ud_pool *p, const struct ud_layout_mem *m,
 				       "IOVA-contiguous over %zu bytes; give its "
 				       "page size so buffers avoid page ends",
 				       p->name, (void *)s, bl);
-		if (p->iova_max && io + bl - 1 > p->iova_max)
+		if (p->iova_max && !m->dry && io + bl - 1 > p->iova_max)
 			return ud_fail(ENOMEM,
 				       "pool '%s': buffer IOVA 0x%" PRIx64 " is "
 				       "above the device limit 0x%" PRIx64 "; "
@@ -225,6 +232,9 @@ int ud_pool_finish(struct ud_pool *p)
 					 UD_RING_SP_ENQ | UD_RING_SC_DEQ : 0);
 	if (!p->ring)
 		return -1;
+	/* the ring holds exactly n: one buffer more than the pool has is
+	 * caught the same way whatever n is (ud_ring_put()) */
+	p->ring->capacity = p->n;
 	if (ud_ring_enqueue_bulk(p->ring, (void *const *)p->bufs, p->n, NULL) !=
 	    p->n)
 		return ud_fail(EFAULT, "pool '%s': internal error filling the "
@@ -237,15 +247,15 @@ int ud_pool_finish(struct ud_pool *p)
 
 struct ud_pool *ud_pool_new(const struct ud_pool_params *pp)
 {
-	struct ud_pool *p = malloc(sizeof(*p));
+	struct ud_pool *p = ud_handle_new(&ud_hk_pool);
 	int e;
 
 	if (!p)
-		return ud_fail_null(ENOMEM, "pool: out of memory");
+		return NULL;
 	if (ud_pool_shape(p, pp)) {
 		e = errno;
 		free(p->bufs);
-		free(p);
+		ud_handle_kill(&ud_hk_pool, p);
 		errno = e;
 		return NULL;
 	}
@@ -256,7 +266,7 @@ void *ud_pool_discard(struct ud_pool *p)
 {
 	int e = errno;
 
-	ud_pool_free(p);
+	ud_pool_destroy(p);
 	errno = e;
 	return NULL;
 }
@@ -268,11 +278,16 @@ void ud_pool_destroy(struct ud_pool *p)
 	ud_pools_del(p);
 	for (c = p->caches; c; c = next) {
 		next = c->next;
+		ud_hset_del(&caches_live, c);
+		ud_handle_poison(&ud_hk_cache, c);
 		free(c);
 	}
 	ud_ring_free(p->ring);
 	free(p->bufs);
 	pthread_mutex_destroy(&p->lock);
+	if (p->zone && p->zone_free)
+		p->zone_free(p->zone);
+	ud_handle_kill(&ud_hk_pool, p);
 }
 
 UD_EXPORT struct ud_pool *ud_pool_create_mem(const struct ud_pool_params *pp,
@@ -313,28 +328,34 @@ fail:
 	return ud_pool_discard(p);
 }
 
-UD_EXPORT void ud_pool_free(struct ud_pool *p)
+UD_EXPORT int ud_pool_free(struct ud_pool *p)
 {
 	if (!p)
-		return;
+		return 0;
+	if (ud_handle_check(&ud_hk_pool, p, "ud_pool_free"))
+		return -1;
 	ud_pool_destroy(p);
-	if (p->zone && p->zone_free)
-		p->zone_free(p->zone);
-	free(p);
+	return 0;
 }
 
 UD_EXPORT const char *ud_pool_name(const struct ud_pool *p)
 {
+	if (ud_handle_check(&ud_hk_pool, p, "ud_pool_name"))
+		return "";
 	return p->name;
 }
 
 UD_EXPORT unsigned ud_pool_size(const struct ud_pool *p)
 {
+	if (ud_handle_check(&ud_hk_pool, p, "ud_pool_size"))
+		return 0;
 	return p->n;
 }
 
 UD_EXPORT struct ud_buf *ud_pool_buf(const struct ud_pool *p, unsigned i)
 {
+	if (ud_handle_check(&ud_hk_pool, p, "ud_pool_buf"))
+		return NULL;
 	if (i >= p->n)
 		return ud_fail_null(EINVAL, "pool '%s': no buffer #%u, it has "
 				    "%u", p->name, i, p->n);
@@ -343,6 +364,8 @@ UD_EXPORT struct ud_buf *ud_pool_buf(const struct ud_pool *p, unsigned i)
 
 UD_EXPORT struct ud_zone *ud_pool_zone(const struct ud_pool *p)
 {
+	if (ud_handle_check(&ud_hk_pool, p, "ud_pool_zone"))
+		return NULL;
 	return p->zone;
 }
 
@@ -358,6 +381,10 @@ static int ud_pool_empty_err(struct ud_pool *p, const struct ud_pool_cache *c,
 {
 	unsigned ring = ud_ring_count(p->ring);
 
+	if (n > p->n)
+		return ud_fail(ENOBUFS, "pool '%s' has %u buffers, %u wanted at "
+			       "once; ask for at most %u, or create the pool "
+			       "with more", p->name, p->n, n, p->n);
 	if (c)
 		return ud_fail(ENOBUFS,
 			       "pool '%s' is out of buffers: %u wanted, %u free "
@@ -382,6 +409,7 @@ UD_EXPORT int ud_pool__empty(struct ud_pool_cache *c, unsigned n)
 	return ud_pool_empty_err(c->pool, c, n);
 }
 
+/* The pool is corrupt: say so and stop (see "Misuse" in uiodma/pool.h). */
 static void ud_pool_abort(void)
 {
 	fprintf(stderr, "libuiodma: %s\n", ud_errmsg());
@@ -397,8 +425,10 @@ static int ud_debug_get(struct ud_pool *p, struct ud_buf **bufs, unsigned n)
 						    UD_BUF_USED)) {
 			ud_fail(EFAULT,
 				"pool '%s': buffer #%u (%p) was handed out but "
-				"was not free (state 0x%x): a buffer was put "
-				"twice or its header was overwritten",
+				"was not free (state 0x%x): its header was "
+				"overwritten, or it was put back while in use "
+				"through a path without checks; the pool "
+				"cannot be trusted any more",
 				p->name, bufs[i]->index, (void *)bufs[i], want);
 			ud_pool_abort();
 		}
@@ -406,33 +436,36 @@ static int ud_debug_get(struct ud_pool *p, struct ud_buf **bufs, unsigned n)
 	return 0;
 }
 
+/* The error for @b, not a buffer of @p: names the pool it belongs to. */
+static int ud_not_ours(struct ud_pool *p, const struct ud_buf *b)
+{
+	char owner[UD_POOL_NAME_LEN];
+
+	if ((uintptr_t)b >= p->lo && (uintptr_t)b < p->hi)
+		return ud_fail(EINVAL, "pool '%s': %p is inside the pool's "
+			       "memory but is not a buffer header; put back the "
+			       "struct ud_buf pointer, not a data pointer",
+			       p->name, (void *)b);
+	if (ud_pools_owner((uintptr_t)b, owner, sizeof(owner)))
+		return ud_fail(EINVAL, "pool '%s': buffer %p belongs to pool "
+			       "'%s'; put it back to its own pool", p->name,
+			       (void *)b, owner);
+	return ud_fail(EINVAL, "pool '%s': %p is not a buffer of any pool "
+		       "(outside every pool's memory); put back only pointers "
+		       "a pool handed out", p->name, (void *)b);
+}
+
 /* Is @b a buffer header of @p?  Without touching it unless it is in @p. */
 static int ud_debug_valid(struct ud_pool *p, const struct ud_buf *b)
 {
 	uintptr_t a = (uintptr_t)b;
-	char owner[UD_POOL_NAME_LEN];
 
 	if (!b)
 		return ud_fail(EINVAL, "pool '%s': NULL put back as a buffer; "
 			       "check the caller's buffer array", p->name);
-	if (a < p->lo || a >= p->hi) {
-		if (ud_pools_owner(a, owner, sizeof(owner)))
-			return ud_fail(EINVAL,
-				       "pool '%s': buffer %p belongs to pool "
-				       "'%s'; put it back to its own pool",
-				       p->name, (void *)b, owner);
-		return ud_fail(EINVAL,
-			       "pool '%s': %p is not a buffer of any pool "
-			       "(outside every pool's memory); put back only "
-			       "pointers the pool handed out",
-			       p->name, (void *)b);
-	}
-	if (a % 64 || b->index >= p->n || p->bufs[b->index] != b)
-		return ud_fail(EINVAL,
-			       "pool '%s': %p is inside the pool's memory but is "
-			       "not a buffer header; put back the struct ud_buf "
-			       "pointer, not a data pointer",
-			       p->name, (void *)b);
+	if (a < p->lo || a >= p->hi || a % 64 || b->index >= p->n ||
+	    p->bufs[b->index] != b)
+		return ud_not_ours(p, b);
 	return 0;
 }
 
@@ -486,14 +519,22 @@ UD_EXPORT int ud_pool__debug_put(struct ud_pool_cache *c,
 	return ud_debug_put(c->pool, bufs, n);
 }
 
+/*
+ * Into the shared ring, which holds exactly the pool's n buffers: more
+ * means one buffer is now free twice (put twice, or another pool's, or no
+ * buffer at all, through a path without checks), and the ring would hand
+ * it to two users.  That is never a silent success: every pool stops here.
+ */
 static void ud_ring_put(struct ud_pool *p, void *const *objs, unsigned n)
 {
 	if (ud_ring_enqueue_bulk(p->ring, objs, n, NULL) != n) {
 		ud_fail(EOVERFLOW,
 			"pool '%s': more buffers put back than the pool has "
-			"(%u in the ring, %u more put): a buffer was freed "
-			"twice; create the pool with UD_POOL_DEBUG to find it",
-			p->name, ud_ring_count(p->ring), n);
+			"(%u free in the ring, %u more put, %u in the pool): a "
+			"buffer was put twice, or one that is not this pool's "
+			"was put; create the pool with UD_POOL_DEBUG to be told "
+			"at the put that does it",
+			p->name, ud_ring_count(p->ring), n, p->n);
 		ud_pool_abort();
 	}
 }
@@ -510,6 +551,11 @@ UD_EXPORT int ud_pool__ring_put(struct ud_pool_cache *c, void *const *objs,
 UD_EXPORT int ud_pool_get_bulk(struct ud_pool *p, struct ud_buf **bufs,
 			       unsigned n)
 {
+	if (ud_handle_check(&ud_hk_pool, p, "ud_pool_get_bulk"))
+		return -1;
+	if (!bufs && n)
+		return ud_fail(EINVAL, "ud_pool_get_bulk: bufs is NULL; pass "
+			       "an array of %u pointers", n);
 	if (ud_ring_dequeue_bulk(p->ring, (void **)bufs, n, NULL) != n) {
 		if (p->flags & UD_POOL_STATS)
 			atomic_fetch_add_explicit(&p->st_get_fails, 1,
@@ -523,10 +569,31 @@ UD_EXPORT int ud_pool_get_bulk(struct ud_pool *p, struct ud_buf **bufs,
 	return 0;
 }
 
+/* Without UD_POOL_DEBUG: each buffer's header must name @p (one load). */
+static int ud_check_owner(struct ud_pool *p, struct ud_buf *const *bufs,
+			  unsigned n)
+{
+	for (unsigned i = 0; i < n; i++) {
+		if (!bufs[i])
+			return ud_fail(EINVAL, "pool '%s': NULL put back as a "
+				       "buffer; check the caller's buffer array",
+				       p->name);
+		if (bufs[i]->pool != p)
+			return ud_not_ours(p, bufs[i]);
+	}
+	return 0;
+}
+
 UD_EXPORT int ud_pool_put_bulk(struct ud_pool *p, struct ud_buf *const *bufs,
 			       unsigned n)
 {
-	if ((p->flags & UD_POOL_DEBUG) && ud_debug_put(p, bufs, n))
+	if (ud_handle_check(&ud_hk_pool, p, "ud_pool_put_bulk"))
+		return -1;
+	if (!bufs && n)
+		return ud_fail(EINVAL, "ud_pool_put_bulk: bufs is NULL; pass "
+			       "the %u buffers", n);
+	if ((p->flags & UD_POOL_DEBUG) ? ud_debug_put(p, bufs, n)
+				       : ud_check_owner(p, bufs, n))
 		return -1;
 	if (p->flags & UD_POOL_STATS)
 		atomic_fetch_add_explicit(&p->st_puts, n, memory_order_relaxed);
@@ -538,6 +605,8 @@ UD_EXPORT struct ud_buf *ud_pool_get(struct ud_pool *p)
 {
 	struct ud_buf *b;
 
+	if (ud_handle_check(&ud_hk_pool, p, "ud_pool_get"))
+		return NULL;
 	return ud_pool_get_bulk(p, &b, 1) ? NULL : b;
 }
 
@@ -546,6 +615,8 @@ UD_EXPORT int ud_pool_put(struct ud_buf *b)
 	if (!b)
 		return ud_fail(EINVAL, "ud_pool_put: NULL buffer; pass a buffer "
 			       "a pool handed out");
+	if (ud_handle_check(&ud_hk_pool, b->pool, "ud_pool_put"))
+		return -1;
 	return ud_pool_put_bulk(b->pool, &b, 1);
 }
 
@@ -558,9 +629,8 @@ UD_EXPORT struct ud_pool_cache *ud_pool_cache_create(struct ud_pool *p,
 	unsigned thresh, cap;
 	size_t bytes;
 
-	if (!p)
-		return ud_fail_null(EINVAL, "ud_pool_cache_create: pool is "
-				    "NULL");
+	if (ud_handle_check(&ud_hk_pool, p, "ud_pool_cache_create"))
+		return NULL;
 	if (size == 0 || size > UD_POOL_CACHE_MAX)
 		return ud_fail_null(EINVAL,
 				    "pool '%s': cache size %u is out of range; "
@@ -574,6 +644,7 @@ UD_EXPORT struct ud_pool_cache *ud_pool_cache_create(struct ud_pool *p,
 		return ud_fail_null(ENOMEM, "pool '%s': out of memory for a "
 				    "cache of %u buffers", p->name, size);
 	memset(c, 0, sizeof(*c));
+	c->magic = ud_hk_cache.live;
 	c->ring = p->ring;
 	c->pool = p;
 	c->size = size;
@@ -582,6 +653,10 @@ UD_EXPORT struct ud_pool_cache *ud_pool_cache_create(struct ud_pool *p,
 	atomic_init(&c->st_gets, 0);
 	atomic_init(&c->st_get_fails, 0);
 	atomic_init(&c->st_puts, 0);
+	if (ud_hset_add(&caches_live, c)) {
+		free(c);
+		return NULL;
+	}
 	pthread_mutex_lock(&p->lock);
 	c->next = p->caches;
 	if (p->caches)
@@ -592,21 +667,42 @@ UD_EXPORT struct ud_pool_cache *ud_pool_cache_create(struct ud_pool *p,
 	return c;
 }
 
-UD_EXPORT void ud_pool_cache_flush(struct ud_pool_cache *c)
+/* Check a cache before touching it: a freed one is not ours to read. */
+static int ud_cache_check(struct ud_pool_cache *c, const char *fn)
 {
+	if (!c)
+		return ud_fail(EINVAL, "%s: the cache is NULL; pass one from "
+			       "ud_pool_cache_create()", fn);
+	if (!ud_hset_has(&caches_live, c))
+		return ud_fail(EINVAL, "%s: %p is not a live pool cache: freed "
+			       "already (by ud_pool_cache_free() or with its "
+			       "pool), or never made by ud_pool_cache_create()",
+			       fn, (void *)c);
+	return 0;
+}
+
+UD_EXPORT int ud_pool_cache_flush(struct ud_pool_cache *c)
+{
+	if (ud_cache_check(c, "ud_pool_cache_flush"))
+		return -1;
 	if (c->len)
 		ud_ring_put(c->pool, c->objs, c->len);
 	c->len = 0;
+	return 0;
 }
 
-UD_EXPORT void ud_pool_cache_free(struct ud_pool_cache *c)
+UD_EXPORT int ud_pool_cache_free(struct ud_pool_cache *c)
 {
 	struct ud_pool *p;
 
 	if (!c)
-		return;
+		return 0;
+	if (!ud_hset_del(&caches_live, c))
+		return ud_cache_check(c, "ud_pool_cache_free");
 	p = c->pool;
-	ud_pool_cache_flush(c);
+	if (c->len)
+		ud_ring_put(p, c->objs, c->len);
+	c->len = 0;
 	pthread_mutex_lock(&p->lock);
 	/* keep the counts of a freed cache in the pool's totals */
 	atomic_fetch_add(&p->st_gets, atomic_load(&c->st_gets));
@@ -620,13 +716,18 @@ UD_EXPORT void ud_pool_cache_free(struct ud_pool_cache *c)
 		c->next->prev = c->prev;
 	p->ncaches--;
 	pthread_mutex_unlock(&p->lock);
+	ud_handle_poison(&ud_hk_cache, c);
 	free(c);
+	return 0;
 }
 
 UD_EXPORT unsigned ud_pool_avail(struct ud_pool *p)
 {
-	unsigned n = ud_ring_count(p->ring);
+	unsigned n;
 
+	if (ud_handle_check(&ud_hk_pool, p, "ud_pool_avail"))
+		return 0;
+	n = ud_ring_count(p->ring);
 	pthread_mutex_lock(&p->lock);
 	for (struct ud_pool_cache *c = p->caches; c; c = c->next)
 		n += ud_cache_len_snapshot(c);
@@ -636,9 +737,11 @@ UD_EXPORT unsigned ud_pool_avail(struct ud_pool *p)
 
 UD_EXPORT int ud_pool_stats(struct ud_pool *p, struct ud_pool_stats *st)
 {
-	if (!p || !st)
-		return ud_fail(EINVAL, "ud_pool_stats: %s is NULL",
-			       !p ? "pool" : "stats");
+	if (ud_handle_check(&ud_hk_pool, p, "ud_pool_stats"))
+		return -1;
+	if (!st)
+		return ud_fail(EINVAL, "ud_pool_stats: st is NULL; pass a struct "
+			       "ud_pool_stats to fill in");
 	memset(st, 0, sizeof(*st));
 	st->size = p->n;
 	pthread_mutex_lock(&p->lock);

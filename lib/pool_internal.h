@@ -9,12 +9,12 @@
 #include <uiodma/pool.h>
 
 #define UD_POOL_MAX_N (1u << 30)
-#define UD_BUF_MAGIC 0x75644266u /* "udBf" */
 
 /* struct ud_buf.state with UD_POOL_DEBUG */
 enum { UD_BUF_FREE = 0x46524545u, UD_BUF_USED = 0x55534544u };
 
 struct ud_pool {
+	uint32_t magic;    /* handle.h: ud_hk_pool */
 	char name[UD_POOL_NAME_LEN];
 	struct ud_ring *ring;
 	unsigned n;
@@ -34,8 +34,6 @@ struct ud_pool {
 	unsigned ncaches;
 	/* counters of the cache-less calls (UD_POOL_STATS) */
 	_Atomic uint64_t st_gets, st_get_fails, st_puts;
-	/* the cache used by the cache-less calls for the shared code */
-	struct ud_pool_cache *direct;
 };
 
 /* Where buffers go: a description of memory for the layout. */
@@ -47,6 +45,7 @@ struct ud_layout_mem {
 	uint64_t (*user_v2i)(const void *va, void *arg);
 	void *arg;
 	size_t page;       /* no DMA area crosses a multiple of it in VA; 0 none */
+	int dry;           /* made-up addresses: do not check the DMA limit */
 };
 
 /* Check parameters, fill in the shape of @p; -1 with error recorded. */
@@ -73,7 +72,8 @@ int ud_pool_layout(struct ud_pool *p, const struct ud_layout_mem *m,
 /* Finish a pool whose bufs[] are laid out: ring, fill. -1 on error. */
 int ud_pool_finish(struct ud_pool *p);
 
-/* Free what ud_pool_shape()/finish() allocated, not the memory. */
+/* Free what ud_pool_shape()/finish() allocated, not the memory, and kill
+ * the handle. */
 void ud_pool_destroy(struct ud_pool *p);
 
 /* IOVA of contiguous memory: base + offset. */

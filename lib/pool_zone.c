@@ -19,6 +19,7 @@
 #include <uiodma/error.h>
 #include <uiodma/mem.h>
 #include <uiodma/pool.h>
+#include "handle.h"
 #include "internal.h"
 #include "pool_internal.h"
 
@@ -41,16 +42,25 @@ UD_EXPORT struct ud_pool *ud_pool_create(struct ud_mem *m,
 	char zname[64];
 	int e;
 
-	if (!m || !pp)
-		return ud_fail_null(EINVAL, "ud_pool_create: %s is NULL; pass a "
-				    "region from ud_mem_open() and parameters",
-				    !m ? "memory" : "params");
+	if (ud_handle_check(&ud_hk_mem, m, "ud_pool_create"))
+		return NULL;
+	if (!pp)
+		return ud_fail_null(EINVAL, "ud_pool_create: params is NULL; "
+				    "pass a struct ud_pool_params");
 	if (ud_mem_stats(m, &ms))
 		return NULL;
 	page = ms.page_size;
 	p = ud_pool_new(pp);
 	if (!p)
 		return NULL;
+	if (p->iova_max && p->iova_max < page - 1) {
+		ud_fail(EINVAL, "pool '%s': DMA limit %#" PRIx64 " is below the "
+			"end of the lowest hugepage (%#zx): no DMA memory can lie "
+			"under it; give the device's real limit (0xffffffff for "
+			"32-bit addresses) or 0 for none", p->name, p->iova_max,
+			page - 1);
+		goto fail;
+	}
 	if (!page || p->buf_len > page) {
 		ud_fail(EINVAL, "pool '%s': a %zu-byte buffer cannot fit in a "
 			"%zu-byte hugepage; use smaller buffers or larger pages",
@@ -66,6 +76,7 @@ UD_EXPORT struct ud_pool *ud_pool_create(struct ud_mem *m,
 	lm.iova = lm.va;
 	lm.v2i = ud_layout_contig_v2i;
 	lm.page = page;
+	lm.dry = 1;
 	if (ud_pool_layout(p, &lm, NULL, &used))
 		goto fail;
 
@@ -88,7 +99,8 @@ UD_EXPORT struct ud_pool *ud_pool_create(struct ud_mem *m,
 		goto fail;
 	}
 	p->zone = z;
-	p->zone_free = ud_zone_free;
+	p->zone_free = ud_zone_release;
+	ud_zone_set_owner(z, "pool", p->name);
 
 	memset(&lm, 0, sizeof(lm));
 	lm.va = (uintptr_t)ud_zone_addr(z);

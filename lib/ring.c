@@ -6,7 +6,20 @@
 #include <string.h>
 
 #include <uiodma/ring.h>
+#include "handle.h"
 #include "internal.h"
+
+/* Rings from ud_ring_create() still alive: ud_ring_free() frees only those. */
+static struct ud_hset rings_made = UD_HSET_INIT;
+
+static int check_name(const char *name, const char *fn)
+{
+	if (name && strlen(name) >= UD_RING_NAME_LEN)
+		return ud_fail(ENAMETOOLONG, "%s: ring name '%.20s...' has %zu "
+			       "bytes; ring names have at most %d", fn, name,
+			       strlen(name), UD_RING_NAME_LEN - 1);
+	return 0;
+}
 
 static int ud_ring_check_count(unsigned count)
 {
@@ -41,9 +54,10 @@ UD_EXPORT int ud_ring_init(struct ud_ring *r, const char *name,
 			       "ring flags 0x%x hold unknown bits; use only "
 			       "UD_RING_SP_ENQ and UD_RING_SC_DEQ",
 			       flags);
-	if (ud_ring_check_count(count))
+	if (ud_ring_check_count(count) || check_name(name, "ud_ring_init"))
 		return -1;
 	memset(r, 0, sizeof(*r));
+	r->magic = ud_hk_ring.live;
 	snprintf(r->name, sizeof(r->name), "%s", name ? name : "");
 	r->mask = count - 1;
 	r->capacity = count;
@@ -64,7 +78,7 @@ UD_EXPORT struct ud_ring *ud_ring_create(const char *name, unsigned count,
 	size_t al = alignof(struct ud_ring);
 	struct ud_ring *r;
 
-	if (!sz)
+	if (!sz || check_name(name, "ud_ring_create"))
 		return NULL;
 	r = aligned_alloc(al, (sz + al - 1) / al * al);
 	if (!r)
@@ -77,24 +91,43 @@ UD_EXPORT struct ud_ring *ud_ring_create(const char *name, unsigned count,
 		return NULL;
 	}
 	r->allocated = 1;
+	if (ud_hset_add(&rings_made, r)) {
+		free(r);
+		return NULL;
+	}
 	return r;
 }
 
-UD_EXPORT void ud_ring_free(struct ud_ring *r)
+UD_EXPORT int ud_ring_free(struct ud_ring *r)
 {
-	if (r && r->allocated)
-		free(r);
+	if (!r)
+		return 0;
+	/* looked up before it is touched: a freed ring is not ours to read */
+	if (!ud_hset_del(&rings_made, r))
+		return ud_fail(EINVAL, "ud_ring_free: %p is not a live ring made "
+			       "by ud_ring_create(): it was freed already, or "
+			       "made by ud_ring_init() in the caller's memory "
+			       "(nothing to free: release that memory when no "
+			       "thread uses the ring)", (void *)r);
+	ud_handle_poison(&ud_hk_ring, r);
+	free(r);
+	return 0;
 }
 
-UD_EXPORT void ud_ring_reset(struct ud_ring *r)
+UD_EXPORT int ud_ring_reset(struct ud_ring *r)
 {
+	if (ud_handle_check(&ud_hk_ring, r, "ud_ring_reset"))
+		return -1;
 	atomic_store(&r->prod.head, 0);
 	atomic_store(&r->prod.tail, 0);
 	atomic_store(&r->cons.head, 0);
 	atomic_store(&r->cons.tail, 0);
+	return 0;
 }
 
 UD_EXPORT const char *ud_ring_name(const struct ud_ring *r)
 {
+	if (ud_handle_check(&ud_hk_ring, r, "ud_ring_name"))
+		return "";
 	return r->name;
 }

@@ -186,6 +186,7 @@ struct ud_desc_ring_params {
  * functions below; they are public only so that those can be inline.
  */
 struct ud_desc_ring {
+	uint32_t magic;         /* a live ring (checked by lib/desc.c) */
 	char *base;             /* first descriptor */
 	uint64_t iova;          /* its IOVA */
 	uint32_t desc_size;
@@ -245,14 +246,14 @@ struct ud_desc_ring *ud_desc_ring_create_mem(const struct ud_desc_ring_params *p
  *
  * Cookies of descriptors still posted are not looked at.
  */
-void ud_desc_ring_free(struct ud_desc_ring *r);
+int ud_desc_ring_free(struct ud_desc_ring *r);
 
 /**
  * ud_desc_ring_reset() - forget every posted descriptor and zero the ring:
  * head and tail back to 0, a phase ring expects phase 1 again.
  * @r: the ring.  The device must be stopped (its indices reset too).
  */
-void ud_desc_ring_reset(struct ud_desc_ring *r);
+int ud_desc_ring_reset(struct ud_desc_ring *r);
 
 /* ---- inline accessors -------------------------------------------------- */
 
@@ -394,12 +395,15 @@ static inline void *ud_desc_head_slot(const struct ud_desc_ring *r, unsigned i)
  * Fill the whole descriptor, done word included (a slot keeps what the
  * device last wrote into it).
  *
- * Return: the slot, or NULL when the ring is full (always for a phase
- * ring).
+ * Return: the slot, or NULL with errno ENOBUFS when the ring is full
+ * (always for a phase ring); no message is recorded.
  */
 static inline void *ud_desc_next(const struct ud_desc_ring *r)
 {
-	return r->in_flight < r->capacity ? ud_desc_slot(r, r->tail) : NULL;
+	if (__builtin_expect(r->in_flight < r->capacity, 1))
+		return ud_desc_slot(r, r->tail);
+	errno = ENOBUFS;
+	return NULL;
 }
 
 /**
@@ -428,14 +432,16 @@ static inline unsigned ud_desc_post(struct ud_desc_ring *r, void *cookie)
  * @desc: desc_size bytes, in the device's byte order.
  * @cookie: handed back when the slot is reaped.
  *
- * Return: 0, or -ENOBUFS when the ring is full (always for a phase ring;
- * errno left alone).
+ * Return: 0, or -1 with errno ENOBUFS when the ring is full (always for a
+ * phase ring); no message is recorded.
  */
 static inline int ud_desc_post_copy(struct ud_desc_ring *r, const void *desc,
 				    void *cookie)
 {
-	if (r->in_flight >= r->capacity)
-		return -ENOBUFS;
+	if (__builtin_expect(r->in_flight >= r->capacity, 0)) {
+		errno = ENOBUFS;
+		return -1;
+	}
 	memcpy(ud_desc_slot(r, r->tail), desc, r->desc_size);
 	ud_desc_post(r, cookie);
 	return 0;

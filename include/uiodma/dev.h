@@ -359,7 +359,7 @@ struct ud_dev *ud_dev_inspect(const char *addr);
  * ud_dev_close() - unmap every BAR and release the handle.
  * @d: handle, or NULL (no-op).
  */
-void ud_dev_close(struct ud_dev *d);
+int ud_dev_close(struct ud_dev *d);
 
 /**
  * ud_dev_get_info() - what ud_dev_info() said when the handle was opened.

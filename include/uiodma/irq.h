@@ -79,7 +79,7 @@ struct ud_irq *ud_irq_open_dev(const struct ud_dev *dev);
  * ud_irq_close() - disable every vector and release the handle.
  * @irq: handle from ud_irq_open(); NULL is ignored.
  */
-void ud_irq_close(struct ud_irq *irq);
+int ud_irq_close(struct ud_irq *irq);
 
 /** ud_irq_mode() - the interrupt mode the kernel driver chose. */
 enum ud_irq_mode ud_irq_mode(const struct ud_irq *irq);

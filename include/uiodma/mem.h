@@ -349,7 +349,7 @@ struct ud_mem *ud_mem_open(const struct ud_mem_config *cfg);
  * Zones of @m become invalid; translations of their addresses return
  * UD_BAD_IOVA / NULL afterwards.
  */
-void ud_mem_close(struct ud_mem *m);
+int ud_mem_close(struct ud_mem *m);
 
 /** struct ud_mem_stats - state of a region (see ud_mem_stats()). */
 struct ud_mem_stats {

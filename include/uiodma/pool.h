@@ -149,6 +149,7 @@ struct ud_buf {
  * fields are public only for the inline functions below.
  */
 struct ud_pool_cache {
+	uint32_t magic;             /* a live cache */
 	struct ud_ring *ring;       /* the pool's free ring */
 	struct ud_pool *pool;
 	uint32_t size;              /* refill target */
@@ -299,7 +300,7 @@ struct ud_pool *ud_pool_create_mem(const struct ud_pool_params *p,
  * ud_pool_free() - free a pool, its caches and (ud_pool_create()) its zone.
  * @p: the pool, or NULL.  No buffer of it may be in use by a device.
  */
-void ud_pool_free(struct ud_pool *p);
+int ud_pool_free(struct ud_pool *p);
 
 /**
  * ud_pool_get_bulk() - take @n buffers from the shared ring, all or none.
@@ -434,13 +435,13 @@ struct ud_pool_cache *ud_pool_cache_create(struct ud_pool *p, unsigned size);
  * ud_pool_cache_flush() - give every buffer in the cache back to the ring.
  * @c: the cache; only its owner thread may call this.
  */
-void ud_pool_cache_flush(struct ud_pool_cache *c);
+int ud_pool_cache_flush(struct ud_pool_cache *c);
 
 /**
  * ud_pool_cache_free() - flush and free a cache.
  * @c: the cache, or NULL.
  */
-void ud_pool_cache_free(struct ud_pool_cache *c);
+int ud_pool_cache_free(struct ud_pool_cache *c);
 
 /* Out-of-line parts of the inline cache functions; not for direct use. */
 int ud_pool__empty(struct ud_pool_cache *c, unsigned n);

@@ -98,9 +98,10 @@ struct ud_ring_side {
  * follow.
  */
 struct ud_ring {
+	uint32_t magic;    /* checked by the calls of lib/ring.c */
 	char name[UD_RING_NAME_LEN];
 	uint32_t mask;     /* count - 1 */
-	uint32_t capacity; /* count */
+	uint32_t capacity; /* objects it holds: count (a pool's ring: fewer) */
 	uint32_t flags;
 	uint32_t allocated; /* made by ud_ring_create() */
 	alignas(2 * UD_CACHE_LINE) struct ud_ring_side prod;
@@ -150,13 +151,13 @@ struct ud_ring *ud_ring_create(const char *name, unsigned count,
  *
  * A ring made by ud_ring_init() is left alone (its memory is the caller's).
  */
-void ud_ring_free(struct ud_ring *r);
+int ud_ring_free(struct ud_ring *r);
 
 /**
  * ud_ring_reset() - empty a ring.  No other thread may use it meanwhile.
  * @r: the ring.
  */
-void ud_ring_reset(struct ud_ring *r);
+int ud_ring_reset(struct ud_ring *r);
 
 /**
  * ud_ring_name() - the name a ring was made with.
@@ -286,7 +287,7 @@ static inline void ud_ring__copy(struct ud_ring *r, uint32_t idx, unsigned n,
 				 void *const *objs, int in)
 {
 	void **slots = r->slots;
-	unsigned first = r->capacity - idx;
+	unsigned first = r->mask + 1 - idx;
 
 	if (first >= n) {
 		if (in)
@@ -410,11 +411,17 @@ static inline unsigned ud_ring_dequeue_burst(struct ud_ring *r, void **objs,
  * @r: the ring.
  * @obj: the object.
  *
- * Return: 0, or -ENOBUFS when the ring is full (errno is left alone).
+ * A full ring is a normal condition of the fast path: errno is set, no
+ * message is recorded in ud_errmsg().
+ *
+ * Return: 0, or -1 with errno ENOBUFS when the ring is full.
  */
 static inline int ud_ring_enqueue(struct ud_ring *r, void *obj)
 {
-	return ud_ring__enqueue(r, &obj, 1, 1, NULL) ? 0 : -ENOBUFS;
+	if (__builtin_expect(ud_ring__enqueue(r, &obj, 1, 1, NULL), 1))
+		return 0;
+	errno = ENOBUFS;
+	return -1;
 }
 
 /**
@@ -422,11 +429,17 @@ static inline int ud_ring_enqueue(struct ud_ring *r, void *obj)
  * @r: the ring.
  * @obj: receives the object.
  *
- * Return: 0, or -ENOENT when the ring is empty (errno is left alone).
+ * An empty ring is a normal condition of the fast path: errno is set, no
+ * message is recorded in ud_errmsg().
+ *
+ * Return: 0, or -1 with errno ENOENT when the ring is empty.
  */
 static inline int ud_ring_dequeue(struct ud_ring *r, void **obj)
 {
-	return ud_ring__dequeue(r, obj, 1, 1, NULL) ? 0 : -ENOENT;
+	if (__builtin_expect(ud_ring__dequeue(r, obj, 1, 1, NULL), 1))
+		return 0;
+	errno = ENOENT;
+	return -1;
 }
 
 /**

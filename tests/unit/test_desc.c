@@ -216,10 +216,11 @@ START_TEST(test_model)
 					if (c->post_mode == 0) {
 						int rc = ud_desc_post_copy(r, &ds[i],
 									   ck[i]);
-						REQ_EQ(rc, f_n + i < cap ? 0
-									       : -ENOBUFS);
-						if (rc)
+						REQ_EQ(rc, f_n + i < cap ? 0 : -1);
+						if (rc) {
+							REQ_EQ(errno, ENOBUFS);
 							break;
+						}
 					} else {
 						struct tdesc *d = ud_desc_next(r);
 
@@ -415,8 +416,12 @@ START_TEST(test_phase_params)
 	ck_assert_uint_eq(ud_desc_ring_head(r), 0);
 	/* The device produces: nothing can be posted. */
 	ck_assert_uint_eq(ud_desc_free_count(r), 0);
+	errno = 0;
 	ck_assert_ptr_null(ud_desc_next(r));
-	ck_assert_int_eq(ud_desc_post_copy(r, &e, NULL), -ENOBUFS);
+	ck_assert_int_eq(errno, ENOBUFS);
+	errno = 0;
+	ck_assert_int_eq(ud_desc_post_copy(r, &e, NULL), -1);
+	ck_assert_int_eq(errno, ENOBUFS);
 	ck_assert_uint_eq(ud_desc_post_bulk(r, &e, NULL, 1), 0);
 	/* Zeroed memory holds no entry; neither reap_upto nor reap_fn
 	 * consume from a phase ring. */

@@ -9,6 +9,7 @@
 
 #include <uiodma.h>
 #include "dev_internal.h"
+#include "handle.h"
 #include "unit.h"
 
 START_TEST(addr_forms)
@@ -156,6 +157,7 @@ static void fake(struct ud_dev *d, const char *drv, unsigned int intr_vectors,
 		 int intx, int reset)
 {
 	memset(d, 0, sizeof(*d));
+	d->magic = ud_hk_dev.live;	/* a live handle (lib/handle.h) */
 	snprintf(d->info.addr, sizeof(d->info.addr), "0000:03:00.0");
 	snprintf(d->info.driver, sizeof(d->info.driver), "%s", drv);
 	d->drv = ud_dev_driver_kind(drv);
