@@ -3,7 +3,8 @@
 # The .debs in a Debian 12 root, as on a user's machine: dpkg -i, DKMS
 # builds (and signs) uio_dma for the root's kernel headers, the example
 # applications and tests/pkg/consumer.c build with pkg-config and run,
-# uiodma --version runs, dpkg -r leaves no file of ours behind.
+# uiodma --version runs, dpkg -r leaves no file of ours behind; then make
+# dkms-install and dkms-uninstall from the source tree in the same root.
 #
 # usage: tests/pkg/debroot.sh BUILD DEBDIR
 #
@@ -129,4 +130,19 @@ removed_clean() {
 	fi
 }
 check dpkg-remove-clean removed_clean
+
+# make dkms-install / dkms-uninstall from a source tree, in the same root.
+mkdir -p "$root/tmp/tree/include"
+cp -r "$top/Makefile" "$top/dkms.conf" "$top/kmod" "$top/scripts" "$root/tmp/tree/"
+cp -r "$top/include/uiodma" "$root/tmp/tree/include/"
+dkms_from_tree() {
+	in_root make -C /tmp/tree dkms-install || return 1
+	in_root dkms status uio_dma | grep -q ", $krel, [^:]*: installed" || return 1
+	ls "$root/lib/modules/$krel/updates/dkms/"uio_dma.ko* || return 1
+	in_root make -C /tmp/tree dkms-uninstall || return 1
+	[ -z "$(in_root dkms status uio_dma)" ] && [ ! -e "$root/var/lib/dkms/uio_dma" ] &&
+		! ls "$root"/usr/src/uio_dma-* 2>/dev/null &&
+		! ls "$root/lib/modules/$krel/updates/dkms/"uio_dma.ko* 2>/dev/null
+}
+check make-dkms-install-uninstall dkms_from_tree
 exit $rc
