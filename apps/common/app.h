@@ -2,16 +2,16 @@
 /*
  * What the example applications (apps/NAME/) and the guest test programs
  * that drive their devices (tests/guest/progs/NAME_harness.c) share: the
- * program's name and verdict, number options, a millisecond clock,
- * waiting on a register, and opening a device, hugepage memory and zones
+ * program's name and verdict, number options, a millisecond clock, CPU
+ * time, stopping on SIGINT/SIGTERM, waiting on a register, and opening a device, hugepage memory and zones
  * with a message naming the cause on failure.
  *
  * Errors: every call that fails prints one line on stderr, prefixed with
  * the name given to app_init() (or the @who argument), and returns -1 or
  * NULL with errno set.
  *
- * Threads: app_init() once, first; the rest may run in any thread (they
- * keep no state).
+ * Threads: app_init() and app_stop_on_signals() once, first; the rest may
+ * run in any thread (they keep no state but the signal's number).
  */
 #ifndef APP_H
 #define APP_H
@@ -64,6 +64,29 @@ int app_num(const char *opt, const char *arg, unsigned long long min,
  * Return: the time.
  */
 uint64_t app_now_ms(void);
+
+/**
+ * app_cpu_ns() - CPU time of the process so far (user and system, every
+ * thread), in nanoseconds: CLOCK_PROCESS_CPUTIME_ID.
+ *
+ * Return: the time.
+ */
+uint64_t app_cpu_ns(void);
+
+/**
+ * app_stop_on_signals() - make SIGINT and SIGTERM ask the program to stop:
+ * app_stopping() turns true, and a system call they interrupt fails with
+ * EINTR (no SA_RESTART), so a wait ends early.
+ */
+void app_stop_on_signals(void);
+
+/**
+ * app_stopping() - whether SIGINT or SIGTERM arrived since
+ * app_stop_on_signals().
+ *
+ * Return: the signal's number, or 0.
+ */
+int app_stopping(void);
 
 /**
  * app_sleep_ms() - sleep @ms milliseconds (0: 100 microseconds, a pause

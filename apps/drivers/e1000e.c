@@ -262,6 +262,8 @@ int e1000e_rx_wait(struct e1000e *nic, int timeout_ms)
 {
 	int64_t n = ud_irq_wait(nic->irq, 0, timeout_ms);
 
+	if (n < 0 && errno == EINTR)
+		return 0;		/* a signal: the caller looks why */
 	if (n < 0)
 		return fail(nic, "RX interrupt", ud_errmsg());
 	nic->irqs += (uint64_t)n;
@@ -279,13 +281,25 @@ struct ud_buf *e1000e_tx_alloc(struct e1000e *nic)
 
 int e1000e_tx_post(struct e1000e *nic, struct ud_buf *b, uint16_t len)
 {
-	struct e1000e_tx_desc d = {
-		.addr = htole64(ud_buf_data_iova(b)),
-		.length = htole16(len),
-		.cmd = TXD_CMD_EOP | TXD_CMD_IFCS | TXD_CMD_RS,
-	};
+	return e1000e_tx_post_bulk(nic, &b, &len, 1) ? 0 : -1;
+}
 
-	return ud_desc_post_copy(nic->tx, &d, b) ? -1 : 0;
+unsigned e1000e_tx_post_bulk(struct e1000e *nic, struct ud_buf *const *bufs,
+			     const uint16_t *lens, unsigned n)
+{
+	struct e1000e_tx_desc d[E1000E_BURST];
+
+	if (n > E1000E_BURST)
+		n = E1000E_BURST;
+	if (n > ud_desc_free_count(nic->tx))
+		n = ud_desc_free_count(nic->tx);
+	for (unsigned i = 0; i < n; i++)
+		d[i] = (struct e1000e_tx_desc){
+			.addr = htole64(ud_buf_data_iova(bufs[i])),
+			.length = htole16(lens[i]),
+			.cmd = TXD_CMD_EOP | TXD_CMD_IFCS | TXD_CMD_RS,
+		};
+	return ud_desc_post_bulk(nic->tx, d, (void *const *)bufs, n);
 }
 
 void e1000e_tx_flush(struct e1000e *nic)
@@ -305,10 +319,10 @@ unsigned e1000e_tx_pending(const struct e1000e *nic)
 
 unsigned e1000e_tx_reap(struct e1000e *nic)
 {
-	void *done[64];
+	void *done[E1000E_BURST];
 	unsigned n, total = 0;
 
-	while ((n = ud_desc_reap(nic->tx, done, 64)) > 0) {
+	while ((n = ud_desc_reap(nic->tx, done, E1000E_BURST)) > 0) {
 		ud_pool_put_bulk(nic->pool, (struct ud_buf **)done, n);
 		total += n;
 	}
@@ -318,10 +332,11 @@ unsigned e1000e_tx_reap(struct e1000e *nic)
 unsigned e1000e_rx_poll(struct e1000e *nic, struct e1000e_frame *out,
 			unsigned max)
 {
-	void *bufs[64];
+	void *bufs[E1000E_BURST];
 	unsigned n;
 
-	n = ud_desc_poll(nic->rx, max < 64 ? max : 64);	/* DD, then rmb */
+	/* DD, then rmb */
+	n = ud_desc_poll(nic->rx, max < E1000E_BURST ? max : E1000E_BURST);
 	for (unsigned i = 0; i < n; i++) {
 		const struct e1000e_rx_desc *d = ud_desc_head_slot(nic->rx, i);
 

@@ -31,6 +31,7 @@
 #define E1000E_BUF_SIZE		2048u	/* RCTL.BSIZE 00 */
 #define E1000E_MAX_FRAME	1514u	/* without CRC, no jumbo frames */
 #define E1000E_MIN_FRAME	60u
+#define E1000E_BURST		64u	/* most frames per poll or bulk post */
 
 /* Legacy transmit descriptor. */
 struct e1000e_tx_desc {
@@ -73,6 +74,8 @@ struct e1000e {
 	uint64_t irqs;			/* RX interrupts seen */
 };
 
+#define E1000E_RXD_STAT_EOP	0x02	/* e1000e_frame.status: end of packet */
+
 /* A received frame: the buffer stays the caller's until e1000e_rx_refill(). */
 struct e1000e_frame {
 	struct ud_buf *buf;
@@ -103,7 +106,8 @@ int e1000e_enable_rx_irq(struct e1000e *nic);
 
 /*
  * e1000e_rx_wait() - wait up to @timeout_ms for an RX interrupt.
- * Returns how many fired (> 0), 0 on timeout, -1 on error.
+ * Returns how many fired (> 0), 0 on timeout or when a signal arrived,
+ * -1 on error.
  */
 int e1000e_rx_wait(struct e1000e *nic, int timeout_ms);
 
@@ -116,6 +120,15 @@ struct ud_buf *e1000e_tx_alloc(struct e1000e *nic);
  * is full (the caller still owns @b).
  */
 int e1000e_tx_post(struct e1000e *nic, struct ud_buf *b, uint16_t len);
+
+/*
+ * e1000e_tx_post_bulk() - queue frames: bufs[i] with lens[i] bytes, in
+ * one copy into the TX ring (ud_desc_post_bulk()); the device sees them at
+ * the next e1000e_tx_flush().  Returns how many were queued: the first
+ * min(@n, E1000E_BURST, free slots); the caller still owns the rest.
+ */
+unsigned e1000e_tx_post_bulk(struct e1000e *nic, struct ud_buf *const *bufs,
+			     const uint16_t *lens, unsigned n);
 
 /* e1000e_tx_flush() - ring the TX doorbell (TDT). */
 void e1000e_tx_flush(struct e1000e *nic);
@@ -133,8 +146,8 @@ unsigned e1000e_tx_reap(struct e1000e *nic);
 unsigned e1000e_tx_pending(const struct e1000e *nic);
 
 /*
- * e1000e_rx_poll() - take up to @max received frames off the RX ring.
- * Returns how many were stored in @out.
+ * e1000e_rx_poll() - take up to @max (at most E1000E_BURST) received
+ * frames off the RX ring.  Returns how many were stored in @out.
  */
 unsigned e1000e_rx_poll(struct e1000e *nic, struct e1000e_frame *out,
 			unsigned max);

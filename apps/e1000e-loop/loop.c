@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "common/app.h"
+#include "common/net.h"
 #include "drivers/e1000e.h"
 #include "loop.h"
 
@@ -36,38 +37,17 @@ static uint8_t pattern(unsigned seq, unsigned i)
 	return (uint8_t)(seq * 31u + i * 7u + (i >> 8) + 1u);
 }
 
-static void put_be(uint8_t *p, uint32_t v, int bytes)
-{
-	for (int i = 0; i < bytes; i++)
-		p[i] = (uint8_t)(v >> (8 * (bytes - 1 - i)));
-}
-
-static uint32_t get_be(const uint8_t *p, int bytes)
-{
-	uint32_t v = 0;
-
-	for (int i = 0; i < bytes; i++)
-		v = v << 8 | p[i];
-	return v;
-}
-
 static void build(uint8_t *f, const uint8_t dst[6], const uint8_t src[6],
 		  unsigned seq, uint16_t len)
 {
 	memcpy(f, dst, 6);
 	memcpy(f + 6, src, 6);
-	put_be(f + 12, ETHERTYPE, 2);
-	put_be(f + 14, MAGIC, 4);
-	put_be(f + 18, seq, 4);
-	put_be(f + 22, len, 2);
+	net_put16(f + 12, ETHERTYPE);
+	net_put32(f + 14, MAGIC);
+	net_put32(f + 18, seq);
+	net_put16(f + 22, len);
 	for (unsigned i = HDR_LEN; i < len; i++)
 		f[i] = pattern(seq, i);
-}
-
-static void mac_str(const uint8_t m[6], char s[18])
-{
-	snprintf(s, 18, "%02x:%02x:%02x:%02x:%02x:%02x",
-		 m[0], m[1], m[2], m[3], m[4], m[5]);
 }
 
 /*
@@ -81,21 +61,21 @@ static const char *verify(const struct e1000e_frame *fr, const uint8_t dst[6],
 	static char why[128];
 
 	*seq = UINT32_MAX;
-	if (!(fr->status & 0x02))
+	if (!(fr->status & E1000E_RXD_STAT_EOP))
 		return "no EOP: frame spread over several buffers";
 	if (fr->errors) {
 		snprintf(why, sizeof(why), "RX errors 0x%02x", fr->errors);
 		return why;
 	}
-	if (fr->len < HDR_LEN || get_be(f + 12, 2) != ETHERTYPE ||
-	    get_be(f + 14, 4) != MAGIC)
+	if (fr->len < HDR_LEN || net_get16(f + 12) != ETHERTYPE ||
+	    net_get32(f + 14) != MAGIC)
 		return "not one of ours (ethertype or magic)";
-	*seq = get_be(f + 18, 4);
+	*seq = net_get32(f + 18);
 	if (*seq >= n)
 		return "sequence number out of range";
-	if (fr->len != frame_len(*seq, n) || get_be(f + 22, 2) != fr->len) {
+	if (fr->len != frame_len(*seq, n) || net_get16(f + 22) != fr->len) {
 		snprintf(why, sizeof(why), "length %u, header says %u, sent %u",
-			 fr->len, get_be(f + 22, 2), frame_len(*seq, n));
+			 fr->len, net_get16(f + 22), frame_len(*seq, n));
 		return why;
 	}
 	if (memcmp(f, dst, 6) || memcmp(f + 6, src, 6))
@@ -243,7 +223,7 @@ int loop_run(const struct loop_opts *o, loop_hook_fn hook, void *arg)
 {
 	struct e1000e_config cfg = { o->rx_desc, o->tx_desc, o->promisc };
 	struct e1000e a, b;
-	char ma[18], mb[18];
+	char ma[NET_MAC_STRLEN], mb[NET_MAC_STRLEN];
 	struct ud_mem *m = NULL;
 	struct result r = { 0 };
 	int ret = 1;
@@ -252,8 +232,8 @@ int loop_run(const struct loop_opts *o, loop_hook_fn hook, void *arg)
 	memset(&b, 0, sizeof(b));
 	if (e1000e_open(&a, o->tx_addr) || e1000e_open(&b, o->rx_addr))
 		goto out;
-	mac_str(a.mac, ma);
-	mac_str(b.mac, mb);
+	net_mac_str(a.mac, ma);
+	net_mac_str(b.mac, mb);
 	m = app_mem_open("e1000e-loop", NULL, NULL);
 	/* The receiver first, so that it is ready before anything is sent. */
 	if (!m || e1000e_start(&b, m, &cfg) || e1000e_start(&a, m, &cfg) ||
