@@ -85,7 +85,8 @@ int ud_handle_bad(const struct ud_hkind *k, const void *h, const char *fn);
 static inline int ud_handle_check(const struct ud_hkind *k, const void *h,
 				  const char *fn)
 {
-	if (__builtin_expect(h && *(const uint32_t *)h == k->live, 1))
+	if (__builtin_expect(h && __atomic_load_n((const uint32_t *)h,
+						  __ATOMIC_RELAXED) == k->live, 1))
 		return 0;
 	return ud_handle_bad(k, h, fn);
 }

@@ -38,6 +38,17 @@
  *		;
  *	ud_dma_rmb();                  // status before the rest of desc
  *	len = le32toh(desc->len);
+ *
+ * Errors: none of these can fail; they set neither errno nor ud_errmsg().
+ * A pointer that is not a mapped register or word is undefined.
+ *
+ * Ownership: nothing here holds state or memory; the MMIO accessors act
+ * on a mapping the caller owns (ud_dev_map_bar()).
+ *
+ * Threads: every function may run in any thread.  They order the calling
+ * thread's own accesses as a device (or another CPU, ud_smp_mb()) sees
+ * them; they are not locks: two threads writing one doorbell or filling
+ * one descriptor ring still need a lock of their own.
  */
 #ifndef UIODMA_BARRIER_H
 #define UIODMA_BARRIER_H

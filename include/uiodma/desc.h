@@ -63,16 +63,31 @@
  * register store (ud_dma_wmb(), see uiodma/barrier.h); polling orders the
  * device's writes before the caller reads the descriptors (ud_dma_rmb()).
  *
- * Errors: creation returns NULL with errno and ud_errmsg() set; the inline
- * calls report a full ring by their return value (documented per call).
+ * Errors: creation returns NULL, ud_desc_ring_free() and
+ * ud_desc_ring_reset() -1, with errno and ud_errmsg() set.  The inline
+ * calls keep the fast path's conventions (uiodma/error.h): bulk, poll and
+ * reap calls return a count (0: nothing done, errno untouched);
+ * ud_desc_post_copy() returns -1 and ud_desc_next() NULL with errno
+ * ENOBUFS when the ring is full, recording no message.
  *
- * Ownership: a ring made by ud_desc_ring_create() owns its zone; free the
- * ring (ud_desc_ring_free()) before closing the memory it came from, and
- * only once the device no longer uses it.  Cookies stay the caller's.
+ * Handles: ud_desc_ring_free() and ud_desc_ring_reset() check the ring
+ * first: NULL (free: nothing to do), another kind of handle and a ring
+ * freed already (while the library has not reused its memory) are refused
+ * with EINVAL.  The inline calls check nothing: NULL or a freed ring is
+ * undefined there, as is an index out of range.
+ *
+ * Ownership: a ring made by ud_desc_ring_create() holds a zone of its
+ * region: free the ring (ud_desc_ring_free()) before ud_mem_close(), which
+ * refuses (EBUSY) otherwise, and only once the device no longer uses it;
+ * ud_zone_free() refuses that zone.  A ring over caller memory
+ * (ud_desc_ring_create_mem()) leaves that memory the caller's.  Cookies
+ * stay the caller's.
  *
  * Threads: a ring is used by one thread at a time (a queue is per-thread
- * in userspace drivers); nothing here is atomic.
- *
+ * in userspace drivers); nothing here is atomic, so sharing a ring needs a
+ * lock around every call.  ud_desc_ring_create() may run in several
+ * threads at once (for different rings), as ud_zone_reserve() may.
+
  * Example (a TX ring of 16-byte descriptors with a done bit in byte 12):
  *
  *	struct txd { uint64_t addr; uint32_t cmd_len; uint32_t status; };
@@ -144,7 +159,8 @@ struct ud_zone;
 /**
  * struct ud_desc_ring_params - how to make a descriptor ring; zero means
  * default.
- * @name: for messages and the zone name; NULL = "desc".
+ * @name: for messages and the zone name; NULL = "desc"; at most
+ *	UD_DESC_NAME_LEN - 1 bytes (longer is ENAMETOOLONG).
  * @count: number of descriptors, 2 to 65536 (any number, not only powers
  *	of two).
  * @desc_size: bytes per descriptor (> 0; a multiple of 4 when done bits
@@ -162,7 +178,7 @@ struct ud_zone;
  *	ud_desc_reap_upto() or ud_desc_reap_fn()).  With UD_DESC_PHASE, the
  *	phase tag: exactly one bit.
  * @numa_node: node of the memory, with UD_DESC_NUMA in @flags.
- * @flags: UD_DESC_*.
+ * @flags: UD_DESC_*; other bits are refused (EINVAL).
  */
 struct ud_desc_ring_params {
 	const char *name;
@@ -215,9 +231,10 @@ struct ud_desc_ring {
  * Reserves an IOVA-contiguous zone of @count * @desc_size bytes with the
  * requested alignment and boundary and zeroes it.
  *
- * Return: the ring, or NULL with errno set (EINVAL bad parameters, ENOMEM
- * no memory; the message says which and what to change).  Thread-safe
- * for different @p, as ud_zone_reserve() is.
+ * Return: the ring, or NULL with errno set (EINVAL bad parameters or @m
+ * not a live region, ENAMETOOLONG name too long, ENOMEM no memory; the
+ * message says which and what to change).  Thread-safe for different @p,
+ * as ud_zone_reserve() is.
  */
 struct ud_desc_ring *ud_desc_ring_create(struct ud_mem *m,
 					 const struct ud_desc_ring_params *p);
@@ -242,9 +259,12 @@ struct ud_desc_ring *ud_desc_ring_create_mem(const struct ud_desc_ring_params *p
 
 /**
  * ud_desc_ring_free() - free a ring and, if it made one, its zone.
- * @r: the ring, or NULL.  The device must no longer use it.
+ * @r: the ring, or NULL (nothing to do).  The device must no longer use it.
  *
  * Cookies of descriptors still posted are not looked at.
+ *
+ * Return: 0, or -1 with errno EINVAL (@r is not a live ring, e.g. freed
+ * already).
  */
 int ud_desc_ring_free(struct ud_desc_ring *r);
 
@@ -252,6 +272,8 @@ int ud_desc_ring_free(struct ud_desc_ring *r);
  * ud_desc_ring_reset() - forget every posted descriptor and zero the ring:
  * head and tail back to 0, a phase ring expects phase 1 again.
  * @r: the ring.  The device must be stopped (its indices reset too).
+ *
+ * Return: 0, or -1 with errno EINVAL (@r is not a live ring).
  */
 int ud_desc_ring_reset(struct ud_desc_ring *r);
 

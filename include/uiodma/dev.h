@@ -35,8 +35,40 @@
  *	printf("STATUS %08x\n", ud_reg_read32(bar0, 0x8));
  *	ud_dev_close(d);
  *
- * Every call that fails returns -1 (or NULL) and sets errno and
- * ud_errmsg() (see uiodma/error.h).
+ * Errors: every call that fails returns -1 (or NULL) and sets errno and
+ * ud_errmsg() (see uiodma/error.h); the register accessors (ud_reg_*())
+ * cannot fail.
+ *
+ * Handles: every call taking a struct ud_dev checks it first: NULL,
+ * another kind of handle and a handle closed already (while the library
+ * has not reused its memory) are refused with EINVAL; ud_dev_caps() and
+ * ud_dev_find_cap() then return 0, ud_dev_get_info() NULL, each with
+ * errno EINVAL.  ud_dev_close() accepts NULL.  Undefined: a pointer that
+ * points nowhere readable, a BAR mapping used after ud_dev_unmap_bar() or
+ * ud_dev_close() (it is unmapped: SIGSEGV), and closing a handle while
+ * another thread uses it.
+ *
+ * Ownership: a handle owns its BAR mappings (ud_dev_close() unmaps them)
+ * and, from ud_dev_open(), the device itself: over uio_dma one process
+ * holds a device at a time, and closing the handle (or dying) stops its
+ * DMA.  Interrupt handles (uiodma/irq.h) from ud_irq_open_dev() share its
+ * descriptors by duplicating them and may outlive it.  DMA memory
+ * (uiodma/mem.h) is independent of the handle, but no device may be left
+ * DMAing into memory that is closed: stop the device first.
+ *
+ * Threads: ud_pci_addr_normalize(), ud_dev_info(), ud_dev_list(),
+ * ud_dev_in_use(), ud_dev_users(), ud_dev_driver_caps() and the other
+ * calls without a handle keep no state and may run in any thread.
+ * ud_dev_bind() and ud_dev_unbind() change the machine: one at a time per
+ * device.  On a handle, ud_dev_get_info(), ud_dev_caps(),
+ * ud_dev_require*(), ud_dev_bar_info(), the config-space reads and writes
+ * and ud_dev_reset() may run in several threads at once;
+ * ud_dev_map_bar(), ud_dev_unmap_bar() and ud_dev_bus_master() (a
+ * read-modify-write of the command register over igb_uio and
+ * uio_pci_generic) need external locking; ud_dev_close() needs that no
+ * other thread uses the handle or its mappings.  The register accessors
+ * are plain loads and stores: concurrent access to one register is the
+ * device's business.
  */
 #ifndef UIODMA_DEV_H
 #define UIODMA_DEV_H
@@ -357,7 +389,13 @@ struct ud_dev *ud_dev_inspect(const char *addr);
 
 /**
  * ud_dev_close() - unmap every BAR and release the handle.
- * @d: handle, or NULL (no-op).
+ * @d: handle, or NULL (nothing to do).
+ *
+ * Over uio_dma, when this was the device's holder, the module masks its
+ * interrupts, turns bus mastering off and resets it.
+ *
+ * Return: 0, or -1 with errno EINVAL (@d is not a live handle, e.g.
+ * closed already).
  */
 int ud_dev_close(struct ud_dev *d);
 
@@ -365,7 +403,8 @@ int ud_dev_close(struct ud_dev *d);
  * ud_dev_get_info() - what ud_dev_info() said when the handle was opened.
  * @d: handle.
  *
- * Return: the information, owned by @d.
+ * Return: the information, owned by @d (NULL, errno EINVAL, for anything
+ * but a live handle).
  */
 const struct ud_dev_info *ud_dev_get_info(const struct ud_dev *d);
 
@@ -377,7 +416,8 @@ const struct ud_dev_info *ud_dev_get_info(const struct ud_dev *d);
  *	1 if the device has INTx, else 0).
  *
  * Return: UD_CAP_* bits (ud_dev_driver_caps() plus UD_CAP_RESET when the
- * device can be reset).
+ * device can be reset); 0, *@nvec 0 and errno EINVAL for anything but a
+ * live handle.
  */
 unsigned int ud_dev_caps(const struct ud_dev *d, unsigned int *nvec);
 
@@ -387,7 +427,9 @@ unsigned int ud_dev_caps(const struct ud_dev *d, unsigned int *nvec);
  * @caps: UD_CAP_* bits wanted.
  *
  * Return: 0, or -1 with errno EOPNOTSUPP and a message naming the missing
- * capabilities and the driver, and saying to bind to uio_dma.
+ * capabilities and the driver, and saying to bind to uio_dma; over
+ * uio_dma, missing interrupts are explained: the module's intr_mode, a
+ * device without any interrupt (poll it), or what dmesg says.
  */
 int ud_dev_require(const struct ud_dev *d, unsigned int caps);
 
@@ -398,7 +440,8 @@ int ud_dev_require(const struct ud_dev *d, unsigned int caps);
  *
  * Return: 0, or -1 with errno: EOPNOTSUPP when the driver offers fewer
  * (igb_uio, uio_pci_generic: one; the message says to bind to uio_dma),
- * EINVAL when uio_dma offers fewer (the device or max_vectors limits it).
+ * EINVAL when uio_dma offers fewer (the message says what limits it: the
+ * device's table, uio_dma's max_vectors or intr_mode, with the fix).
  */
 int ud_dev_require_vectors(const struct ud_dev *d, unsigned int n);
 
@@ -429,8 +472,8 @@ struct ud_bar_info {
  * @bar: 0..5.
  * @bi: filled in.
  *
- * Return: 0, or -1 with errno EINVAL (bad number).  An unimplemented BAR
- * is not an error: @bi->len is 0.
+ * Return: 0, or -1 with errno EINVAL (bad number, @bi NULL, or @d not a
+ * live handle).  An unimplemented BAR is not an error: @bi->len is 0.
  */
 int ud_dev_bar_info(const struct ud_dev *d, unsigned int bar,
 		    struct ud_bar_info *bi);
@@ -593,7 +636,8 @@ unsigned int ud_pci_find_cap(const uint8_t *cfg, size_t len, uint8_t cap_id);
  * @d: handle.
  * @cap_id: UD_PCI_CAP_*.
  *
- * Return: the offset, 0 if the device has none (or it cannot be read).
+ * Return: the offset, 0 if the device has none (or it cannot be read; 0
+ * with errno EINVAL for anything but a live handle).
  */
 unsigned int ud_dev_find_cap(const struct ud_dev *d, uint8_t cap_id);
 

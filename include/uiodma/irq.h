@@ -23,6 +23,41 @@
  * INTx: the kernel masks the line at each interrupt (a level-triggered
  * line would otherwise fire forever); call ud_irq_unmask(irq, 0) once the
  * device's interrupt cause is cleared.  MSI and MSI-X need no unmask.
+ *
+ * A device uio_dma bound without interrupts (mode none) has no vector:
+ * enabling or waiting fails with EINVAL and a message saying why: the
+ * module's intr_mode parameter (and how to set it and rebind), a device
+ * with no interrupt at all (no INTx pin, no MSI, no MSI-X: poll it), or a
+ * failure dmesg explains.
+ *
+ * Errors: every call that fails returns -1 (or NULL) and sets errno and
+ * ud_errmsg() (see uiodma/error.h).
+ *
+ * Handles: every call taking a struct ud_irq checks it first: NULL,
+ * another kind of handle and a handle closed already (while the library
+ * has not reused its memory) are refused with EINVAL; ud_irq_mode() then
+ * returns UD_IRQ_NONE and ud_irq_vectors() 0, with errno EINVAL.
+ * ud_irq_close() accepts NULL.  Undefined: a pointer that points nowhere
+ * readable, an fd from ud_irq_fd() used after its vector is disabled or
+ * the handle closed (the number may name another file by then), and
+ * closing a handle while another thread waits on it.
+ *
+ * Ownership: a handle owns its eventfds and its descriptors of the device
+ * (duplicates of the device handle's with ud_irq_open_dev()); closing it
+ * disables every vector.  It does not hold the device: over uio_dma
+ * interrupts are delivered only while a ud_dev_open() handle (or another
+ * holder of /dev/uioN) is open.
+ *
+ * Threads: ud_irq_mode(), ud_irq_vectors(), ud_irq_fd(), ud_irq_hup_fd(),
+ * ud_irq_mask() and ud_irq_unmask() may run in any thread at once.  Over
+ * uio_dma each vector has its own eventfd, so ud_irq_wait() and
+ * ud_irq_ack() on different vectors may run in different threads; on one
+ * vector (and over igb_uio and uio_pci_generic, which keep one running
+ * count) one thread at a time.  ud_irq_enable(), ud_irq_enable_all(),
+ * ud_irq_disable() and ud_irq_wait_any() change or read the set of
+ * enabled vectors: they need external locking against each other and
+ * against waits; ud_irq_close() needs that no other thread uses the
+ * handle.
  */
 #ifndef UIODMA_IRQ_H
 #define UIODMA_IRQ_H
@@ -70,31 +105,48 @@ struct ud_dev;
  * the same open control file as the device handle, so no other handle of
  * this process can take them over.  The preferred way.
  *
- * Return: a handle, or NULL with errno set (EINVAL: NULL @dev; EPERM: an
- * inspect-only handle; ENODEV: not bound to a UIO driver).
+ * Return: a handle, or NULL with errno set (EINVAL: @dev not a live device
+ * handle; EPERM: an inspect-only handle; ENODEV: not bound to a UIO
+ * driver).
  */
 struct ud_irq *ud_irq_open_dev(const struct ud_dev *dev);
 
 /**
  * ud_irq_close() - disable every vector and release the handle.
- * @irq: handle from ud_irq_open(); NULL is ignored.
+ * @irq: handle from ud_irq_open(), or NULL (nothing to do).
+ *
+ * Return: 0, or -1 with errno EINVAL (@irq is not a live handle, e.g.
+ * closed already).
  */
 int ud_irq_close(struct ud_irq *irq);
 
-/** ud_irq_mode() - the interrupt mode the kernel driver chose. */
+/**
+ * ud_irq_mode() - the interrupt mode the kernel driver chose.
+ * @irq: handle.
+ *
+ * Return: the mode (UD_IRQ_NONE, errno EINVAL, for anything but a live
+ * handle).
+ */
 enum ud_irq_mode ud_irq_mode(const struct ud_irq *irq);
 
 /** ud_irq_mode_name() - "none", "legacy", "msi", "msix" or "unknown". */
 const char *ud_irq_mode_name(enum ud_irq_mode mode);
 
-/** ud_irq_vectors() - how many vectors the device has (0 if none). */
+/**
+ * ud_irq_vectors() - how many vectors the device has.
+ * @irq: handle.
+ *
+ * Return: the count, 0 if none (0, errno EINVAL, for anything but a live
+ * handle).
+ */
 unsigned int ud_irq_vectors(const struct ud_irq *irq);
 
 /**
  * ud_irq_enable() - start delivering vector @vec to its own fd.
  *
- * Return: 0, or -1 with errno: EINVAL (no such vector; the message gives
- * the count), EOPNOTSUPP (the driver cannot deliver this vector, e.g.
+ * Return: 0, or -1 with errno: EINVAL (no such vector, the message giving
+ * the count; no vector at all, the message saying why; or @irq not a
+ * live handle), EOPNOTSUPP (the driver cannot deliver this vector, e.g.
  * vector 1 over igb_uio), ENODEV (device unbound).
  */
 int ud_irq_enable(struct ud_irq *irq, unsigned int vec);

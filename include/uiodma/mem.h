@@ -26,8 +26,36 @@
  *   stale files  ud_hp_clean_stale(): remove hugetlbfs files left by dead
  *                processes
  *
- * Every call that fails returns -1 (or NULL, or UD_BAD_IOVA) and sets errno
- * and ud_errmsg() (see uiodma/error.h).
+ * Errors: every call that fails returns -1 (or NULL, or UD_BAD_IOVA) and
+ * sets errno and ud_errmsg() (see uiodma/error.h); ud_virt2iova_inline()
+ * alone sets nothing.
+ *
+ * Handles: every call taking a struct ud_mem or struct ud_zone checks it
+ * first: NULL, a handle of another kind, and a region closed or a zone
+ * freed (while the library has not reused its memory for a new one) are
+ * refused with EINVAL.  ud_mem_close() and ud_zone_free() accept NULL
+ * (they do nothing).  Undefined: a pointer that points nowhere readable,
+ * using a zone's memory (ud_zone_addr()) after the zone is freed, and
+ * closing a region while another thread still uses it.
+ *
+ * Ownership: a region owns its zones and its pages; ud_mem_close() frees
+ * every zone left.  Pools (uiodma/pool.h) and descriptor rings
+ * (uiodma/desc.h) made in a region hold a zone of it: ud_mem_close()
+ * refuses (EBUSY, naming them) while any is alive, and ud_zone_free()
+ * refuses their zones; free them first, once no device uses them.  A
+ * physical-address source's context must live until the region closes.
+ *
+ * Threads: ud_zone_reserve(), ud_zone_free(), ud_zone_lookup(),
+ * ud_mem_grow(), ud_mem_stats() and ud_mem_dump() take the region's lock
+ * and may be called from any thread at once; ud_virt2iova(),
+ * ud_virt2iova_inline() and ud_iova2virt() take no region lock and are
+ * safe against all of those.  The zone accessors (ud_zone_addr() ...)
+ * read fields fixed at reservation.  ud_mem_open() may run in several
+ * threads at once.  ud_mem_close() needs external synchronisation: no
+ * other thread may use the region, its zones or their addresses while it
+ * runs.  ud_hp_discover(), ud_hp_print() and ud_hp_get_pages() keep no
+ * state; ud_hp_set_pages() and ud_hp_clean_stale() change the machine for
+ * every process, so run one at a time.
  */
 #ifndef UIODMA_MEM_H
 #define UIODMA_MEM_H
@@ -289,13 +317,14 @@ enum ud_mem_mode {
  *             used only with UD_MEM_NUMA in @flags, so a zeroed config
  *             means any node.
  * @va_size: virtual address space to reserve, the most the region can
- *           ever hold; 0 = 64 GiB (rounded up to a multiple of 1 GiB).
+ *           ever hold; 0 = 64 GiB (rounded up to a multiple of 1 GiB; at
+ *           most 64 TiB).
  * @prealloc: bytes to map at open; legacy mode needs it (it is all the
  *            memory legacy mode will ever have).  These pages stay mapped
  *            until ud_mem_close(), also in dynamic mode.
  * @max_size: most bytes of hugepages mapped at once; 0 = @va_size.
  * @pa_source: NULL = ud_pa_source_pagemap().
- * @flags: UD_MEM_*.
+ * @flags: UD_MEM_*; other bits are refused (EINVAL).
  */
 struct ud_mem_config {
 	size_t page_size;
@@ -334,20 +363,37 @@ struct ud_mem;
  * A source passed in @cfg->pa_source is trusted to give addresses the
  * device can use.
  *
- * Return: the region, or NULL with errno set (ENOTDIR: the file backings'
- * directory is not hugetlbfs with the region's page size; the message
- * names what it is and a hugetlbfs mount or the mount command to use;
- * EOPNOTSUPP: the IOMMU translates DMA: boot with iommu=pt (or
- * intel_iommu=off), or use vfio-pci).
+ * Checked before anything is mapped: @cfg->flags holds only UD_MEM_*
+ * bits, @cfg->mode and @cfg->backing are known values, @cfg->va_size,
+ * @cfg->prealloc and @cfg->max_size are at most 64 TiB, a legacy region
+ * has a prealloc, UD_MEM_NUMA names a node that exists and has memory,
+ * @cfg->prefix and @cfg->hugedir fit.
+ *
+ * Return: the region, or NULL with errno set (EINVAL: a bad parameter
+ * above, the message naming it, or a NUMA node that does not exist, the
+ * message naming those that do; ENAMETOOLONG: prefix or hugedir too long;
+ * ENOMEM: too few hugepages, the message naming the nr_hugepages value
+ * that fixes it; ENOTDIR: the file backings' directory is not hugetlbfs
+ * with the region's page size, the message naming what it is and a
+ * hugetlbfs mount or the mount command to use; EOPNOTSUPP: the IOMMU
+ * translates DMA: boot with iommu=pt (or intel_iommu=off), or use
+ * vfio-pci).
  */
 struct ud_mem *ud_mem_open(const struct ud_mem_config *cfg);
 
 /**
  * ud_mem_close() - free every zone and page of @m and the region itself.
- * @m: region, or NULL (no-op).
+ * @m: region, or NULL (nothing to do).
  *
- * Zones of @m become invalid; translations of their addresses return
- * UD_BAD_IOVA / NULL afterwards.
+ * Refused, with nothing freed, while pools or descriptor rings made in @m
+ * are alive: free those first.  Otherwise zones of @m become invalid
+ * (calls given them fail with EINVAL, see "Handles" above) and
+ * translations of their addresses return UD_BAD_IOVA / NULL.  No other
+ * thread may use @m meanwhile.
+ *
+ * Return: 0, or -1 with errno (EBUSY: pools or descriptor rings still
+ * live in @m, the message naming them; EINVAL: @m is not a live region,
+ * e.g. closed already).
  */
 int ud_mem_close(struct ud_mem *m);
 
@@ -370,7 +416,7 @@ struct ud_mem_stats {
  * @m: region.
  * @st: filled in.
  *
- * Return: 0, or -1 with errno EINVAL.
+ * Return: 0, or -1 with errno EINVAL (@m not a live region, or @st NULL).
  */
 int ud_mem_stats(struct ud_mem *m, struct ud_mem_stats *st);
 
@@ -379,7 +425,8 @@ int ud_mem_stats(struct ud_mem *m, struct ud_mem_stats *st);
  * @f: stream.
  * @m: region.
  *
- * Return: 0, or -1 with errno set.
+ * Return: 0, or -1 with errno (EINVAL: @m not a live region or @f NULL;
+ * EIO: writing failed).
  */
 int ud_mem_dump(FILE *f, struct ud_mem *m);
 
@@ -391,8 +438,10 @@ int ud_mem_dump(FILE *f, struct ud_mem *m);
  * Zones grow the region on demand; this is for warming it up front.  The
  * pages are given back like any others once a zone that used them is freed.
  *
- * Return: 0, or -1 with errno set (ENOMEM with the shortfall; EINVAL in
- * legacy mode).
+ * Return: 0, or -1 with errno set (ENOMEM: too few hugepages, the message
+ * naming the shortfall and the fix, or more than the region's max_size;
+ * EINVAL: @bytes is 0, @m is not a live region, or a legacy region, which
+ * never grows; EOVERFLOW: @bytes cannot be rounded up to whole pages).
  */
 int ud_mem_grow(struct ud_mem *m, size_t bytes);
 
@@ -418,7 +467,7 @@ int ud_mem_grow(struct ud_mem *m, size_t bytes);
  *            for a 32-bit device); 0 = no limit.
  * @numa_node: node of the zone's pages, used only with UD_ZONE_NUMA in
  *             @flags; otherwise the region's node (any if it has none).
- * @flags: UD_ZONE_*.
+ * @flags: UD_ZONE_*; other bits are refused (EINVAL).
  */
 struct ud_zone_params {
 	size_t align;
@@ -436,7 +485,8 @@ struct ud_zone;
 /**
  * ud_zone_reserve() - reserve @len bytes of DMA memory in @m.
  * @m: region.
- * @name: unique name within @m (copied, up to 63 bytes), or NULL.
+ * @name: unique name within @m (copied, up to 63 bytes; longer is
+ *        ENAMETOOLONG), or NULL for an anonymous zone.
  * @len: bytes, > 0.
  * @p: constraints; NULL = UD_ZONE_PARAMS_INIT.
  *
@@ -446,22 +496,32 @@ struct ud_zone;
  * pages: the library looks for them among the pages it holds and, in
  * dynamic mode, among a batch of new ones (kept in physical order); when
  * there are none, the error (ENOMEM) states the largest contiguous size
- * available.  Thread-safe.
+ * available.  With a DMA limit, only pages wholly at or below it count;
+ * when the pagemap or kernel pin source gives real physical addresses and
+ * /proc/kpageflags can be read (root), too few free hugepages below the
+ * limit fail at once, before any page is mapped, and the message names
+ * the limit, the memory zones and what can work.  Without that knowledge
+ * every free hugepage may be looked at (bounded by max_size).
+ * Thread-safe.
  *
  * Return: the zone (memory not zeroed), or NULL with errno set (EINVAL bad
- * parameters; EEXIST name in use; ENOMEM no room).
+ * parameters, a NUMA node that does not exist, or @m not a live region;
+ * ENAMETOOLONG name too long; EEXIST name in use; ENOMEM no room).
  */
 struct ud_zone *ud_zone_reserve(struct ud_mem *m, const char *name,
 				size_t len, const struct ud_zone_params *p);
 
 /**
  * ud_zone_free() - give a zone back to its region.
- * @z: zone, or NULL (no-op, returns 0).
+ * @z: zone, or NULL (nothing to do, returns 0).
  *
  * In dynamic mode hugepages left without any zone go back to the kernel
- * (unless UD_MEM_KEEP).  Thread-safe.
+ * (unless UD_MEM_KEEP).  Thread-safe.  A zone a pool or descriptor ring
+ * holds (ud_pool_zone()) is refused: free its owner.
  *
- * Return: 0, or -1 with errno set.
+ * Return: 0, or -1 with errno set (EINVAL: @z is not a live zone, e.g.
+ * freed already or its region closed; EBUSY: a pool or descriptor ring
+ * holds it; ENOMEM).
  */
 int ud_zone_free(struct ud_zone *z);
 
@@ -470,7 +530,8 @@ int ud_zone_free(struct ud_zone *z);
  * @m: region.
  * @name: as given to ud_zone_reserve().
  *
- * Return: the zone, or NULL with errno ENOENT.
+ * Return: the zone, or NULL with errno (ENOENT: no such zone; EINVAL: @m
+ * is not a live region, or @name is NULL or "").
  */
 struct ud_zone *ud_zone_lookup(struct ud_mem *m, const char *name);
 
@@ -478,7 +539,7 @@ struct ud_zone *ud_zone_lookup(struct ud_mem *m, const char *name);
  * ud_zone_addr() - virtual address of the zone's first byte.
  * @z: zone.
  *
- * Return: the address (NULL, errno EINVAL, for a NULL zone).
+ * Return: the address (NULL, errno EINVAL, for anything but a live zone).
  */
 void *ud_zone_addr(const struct ud_zone *z);
 
@@ -486,7 +547,7 @@ void *ud_zone_addr(const struct ud_zone *z);
  * ud_zone_len() - length of the zone in bytes, as requested.
  * @z: zone.
  *
- * Return: the length (0 for a NULL zone).
+ * Return: the length (0, errno EINVAL, for anything but a live zone).
  */
 size_t ud_zone_len(const struct ud_zone *z);
 
@@ -497,7 +558,8 @@ size_t ud_zone_len(const struct ud_zone *z);
  * For a zone that is not IOVA-contiguous this holds only up to the end of
  * its first page; use ud_virt2iova() for the rest.
  *
- * Return: the IOVA (UD_BAD_IOVA, errno EINVAL, for a NULL zone).
+ * Return: the IOVA (UD_BAD_IOVA, errno EINVAL, for anything but a live
+ * zone).
  */
 uint64_t ud_zone_iova(const struct ud_zone *z);
 
@@ -507,7 +569,7 @@ uint64_t ud_zone_iova(const struct ud_zone *z);
  *
  * True for UD_ZONE_IOVA_CONTIG zones and for others that happen to be.
  *
- * Return: 1 or 0 (0 for a NULL zone).
+ * Return: 1 or 0 (0, errno EINVAL, for anything but a live zone).
  */
 int ud_zone_iova_contig(const struct ud_zone *z);
 
@@ -515,7 +577,8 @@ int ud_zone_iova_contig(const struct ud_zone *z);
  * ud_zone_name() - name of the zone.
  * @z: zone.
  *
- * Return: the name, "" for an anonymous (or NULL) zone.
+ * Return: the name, "" for an anonymous zone ("", errno EINVAL, for
+ * anything but a live zone).
  */
 const char *ud_zone_name(const struct ud_zone *z);
 
@@ -523,7 +586,7 @@ const char *ud_zone_name(const struct ud_zone *z);
  * ud_zone_mem() - the region a zone belongs to.
  * @z: zone.
  *
- * Return: the region (NULL for a NULL zone).
+ * Return: the region (NULL, errno EINVAL, for anything but a live zone).
  */
 struct ud_mem *ud_zone_mem(const struct ud_zone *z);
 

@@ -25,12 +25,60 @@
  * ring (ud_pool_get_bulk() and friends).
  *
  * An empty pool is an error (ENOBUFS, with a message), never a wrong
- * buffer.  With UD_POOL_DEBUG every get and put checks the buffer state:
- * a double free, or a buffer of another pool (or no buffer at all) given
- * to a put, is refused with EINVAL and a message (UD_POOL_DEBUG_ABORT:
- * printed, then abort()).  UD_POOL_STATS counts gets, puts and failures
- * (ud_pool_stats()).
+ * buffer.  UD_POOL_STATS counts gets, puts and failures (ud_pool_stats()).
  *
+ * Misuse of buffers, the same on every pool:
+ *  - With UD_POOL_DEBUG every get and put checks the buffer state: a
+ *    double put, a buffer of another pool, or a pointer that is no buffer
+ *    header is refused at the put (-1, EINVAL, a message naming the
+ *    buffer and, for a foreign one, its pool), and none of the buffers of
+ *    that call is given back; with UD_POOL_DEBUG_ABORT the message is
+ *    printed and the process aborts instead.
+ *  - Without it, ud_pool_put() and ud_pool_put_bulk() still refuse (EINVAL)
+ *    a buffer whose header names another pool, and NULL; a double put is
+ *    not seen at the put, and the cache calls check nothing.
+ *  - Whatever the flags, the shared ring holds exactly the pool's n
+ *    buffers: a put that would make more than n free (a double put or a
+ *    foreign buffer that got past the checks above) prints a message
+ *    naming the pool and aborts, on every pool alike; and with
+ *    UD_POOL_DEBUG a get that finds a buffer not free (its header was
+ *    overwritten) aborts too.  In both cases one buffer would otherwise go
+ *    to two users.  What happens before that point (a buffer handed to
+ *    two users while others are in use) is undefined without
+ *    UD_POOL_DEBUG.
+ *
+ * Errors: every call that fails returns -1 or NULL and sets errno and
+ * ud_errmsg() (see uiodma/error.h); the buffer accessors (ud_buf_*())
+ * cannot fail.
+ *
+ * Handles: the calls taking a struct ud_pool check it first: NULL, another
+ * kind of handle and a freed pool (while the library has not reused its
+ * memory) are refused with EINVAL; the accessors then return 0, "" or
+ * NULL with errno EINVAL.  ud_pool_put() checks the pool named in the
+ * buffer's header.  Caches are looked up in a table of live ones by
+ * ud_pool_cache_flush() and ud_pool_cache_free(), so a second free is
+ * EINVAL; the inline cache calls and the ud_buf_*() accessors check
+ * nothing (NULL or a freed cache is undefined there).  Free calls accept
+ * NULL.  Undefined: a buffer pointer that points nowhere readable, any
+ * buffer after its pool is freed, a cache after its pool is freed.
+ *
+ * Ownership: a pool made by ud_pool_create() holds a zone of its region:
+ * free the pool (ud_pool_free()) before ud_mem_close(), which refuses
+ * (EBUSY) otherwise, and only once no device uses its buffers.
+ * ud_pool_free() frees the pool's caches too.  Memory given to
+ * ud_pool_create_mem() stays the caller's and must outlive the pool.
+ *
+ * Threads: ud_pool_get(), ud_pool_put(), ud_pool_get_bulk() and
+ * ud_pool_put_bulk() may be called from any number of threads at once,
+ * unless the pool is UD_POOL_SINGLE (then one thread at a time).  A cache
+ * belongs to one thread at a time: its inline calls and
+ * ud_pool_cache_flush() need no lock but must not run concurrently on the
+ * same cache.  ud_pool_cache_create(), ud_pool_cache_free(),
+ * ud_pool_avail() and ud_pool_stats() are thread-safe.  ud_pool_create()
+ * may run in several threads at once; ud_pool_free() needs external
+ * synchronisation: no other thread may use the pool, its caches or its
+ * buffers meanwhile.
+
  * Example:
  *
  *	struct ud_pool_params pp = UD_POOL_PARAMS_INIT;
@@ -84,7 +132,8 @@ struct ud_pool;
 
 /**
  * struct ud_pool_params - what a pool is made of; zero means default.
- * @name: for messages and the zone name; NULL = "pool".
+ * @name: for messages and the zone name; NULL = "pool"; at most
+ *	UD_POOL_NAME_LEN - 1 bytes (longer is ENAMETOOLONG).
  * @n: number of buffers, 1 to 2^30.
  * @data_room: bytes of data room per buffer, after the headroom (> 0).
  * @headroom: bytes reserved before the data in the DMA area.
@@ -97,9 +146,10 @@ struct ud_pool;
  *	fit in one boundary block when headroom + data room <= boundary / k
  *	- 64 - private size (e.g. 1984 bytes for two per 4 KiB).
  * @iova_max: highest IOVA a DMA area may have (0xffffffff for a 32-bit
- *	device); 0 = no limit.
+ *	device); 0 = no limit.  Below the end of the lowest hugepage
+ *	(ud_pool_create()) it is EINVAL.
  * @numa_node: node of the memory, with UD_POOL_NUMA in @flags.
- * @flags: UD_POOL_*.
+ * @flags: UD_POOL_*; other bits are refused (EINVAL).
  */
 struct ud_pool_params {
 	const char *name;
@@ -251,8 +301,9 @@ static inline struct ud_buf *ud_buf_from_addr(void *addr)
  * @p->boundary, reads each area's IOVA into its header and checks it.
  * The data rooms are not zeroed.
  *
- * Return: the pool, or NULL with errno set (EINVAL bad parameters, ENOMEM
- * no memory) and a message naming the cause and the fix.
+ * Return: the pool, or NULL with errno set (EINVAL bad parameters or @m
+ * not a live region, ENAMETOOLONG name too long, ENOMEM no memory) and a
+ * message naming the cause and the fix.
  */
 struct ud_pool *ud_pool_create(struct ud_mem *m, const struct ud_pool_params *p);
 
@@ -298,7 +349,11 @@ struct ud_pool *ud_pool_create_mem(const struct ud_pool_params *p,
 
 /**
  * ud_pool_free() - free a pool, its caches and (ud_pool_create()) its zone.
- * @p: the pool, or NULL.  No buffer of it may be in use by a device.
+ * @p: the pool, or NULL (nothing to do).  No buffer of it may be in use by
+ *	a device, and no other thread may use it, its caches or its buffers.
+ *
+ * Return: 0, or -1 with errno EINVAL (@p is not a live pool, e.g. freed
+ * already).
  */
 int ud_pool_free(struct ud_pool *p);
 
@@ -310,7 +365,8 @@ int ud_pool_free(struct ud_pool *p);
  *
  * Thread-safe (unless UD_POOL_SINGLE); slower than a cache.
  *
- * Return: 0, or -1 with errno ENOBUFS (fewer than @n free) and a message.
+ * Return: 0, or -1 with errno ENOBUFS (fewer than @n free) or EINVAL (@p
+ * not a live pool, @bufs NULL) and a message.
  */
 int ud_pool_get_bulk(struct ud_pool *p, struct ud_buf **bufs, unsigned n);
 
@@ -320,8 +376,12 @@ int ud_pool_get_bulk(struct ud_pool *p, struct ud_buf **bufs, unsigned n);
  * @bufs: the buffers.
  * @n: how many.
  *
- * Return: 0, or (UD_POOL_DEBUG) -1 with errno EINVAL and a message when
- * one of them is not a buffer of @p in use; then none is given back.
+ * Checks each buffer's header names @p (UD_POOL_DEBUG: that it is a buffer
+ * of @p in use); see "Misuse" above for what is not checked.
+ *
+ * Return: 0, or -1 with errno EINVAL and a message when @p is not a live
+ * pool or one of them is NULL, another pool's or (UD_POOL_DEBUG) not a
+ * buffer of @p in use; then none is given back.
  */
 int ud_pool_put_bulk(struct ud_pool *p, struct ud_buf *const *bufs,
 		     unsigned n);
@@ -330,15 +390,17 @@ int ud_pool_put_bulk(struct ud_pool *p, struct ud_buf *const *bufs,
  * ud_pool_get() - take one buffer from the shared ring.
  * @p: the pool.
  *
- * Return: the buffer, or NULL with errno ENOBUFS and a message.
+ * Return: the buffer, or NULL with errno ENOBUFS (empty) or EINVAL (@p not
+ * a live pool) and a message.
  */
 struct ud_buf *ud_pool_get(struct ud_pool *p);
 
 /**
  * ud_pool_put() - give one buffer back to its pool's shared ring.
- * @b: the buffer.
+ * @b: the buffer (its header names the pool).
  *
- * Return: 0, or -1 as ud_pool_put_bulk().
+ * Return: 0, or -1 as ud_pool_put_bulk() (EINVAL also for NULL, or a
+ * header that names no live pool).
  */
 int ud_pool_put(struct ud_buf *b);
 
@@ -346,7 +408,7 @@ int ud_pool_put(struct ud_buf *b);
  * ud_pool_name() - the pool's name.
  * @p: the pool.
  *
- * Return: the name.
+ * Return: the name ("", errno EINVAL, for anything but a live pool).
  */
 const char *ud_pool_name(const struct ud_pool *p);
 
@@ -354,7 +416,8 @@ const char *ud_pool_name(const struct ud_pool *p);
  * ud_pool_size() - number of buffers in the pool.
  * @p: the pool.
  *
- * Return: @n of the parameters.
+ * Return: @n of the parameters (0, errno EINVAL, for anything but a live
+ * pool).
  */
 unsigned ud_pool_size(const struct ud_pool *p);
 
@@ -363,7 +426,8 @@ unsigned ud_pool_size(const struct ud_pool *p);
  * @p: the pool.
  * @i: 0 to ud_pool_size() - 1.
  *
- * Return: the buffer (free or not), or NULL with errno EINVAL.
+ * Return: the buffer (free or not), or NULL with errno EINVAL (no such
+ * buffer, or @p not a live pool).
  */
 struct ud_buf *ud_pool_buf(const struct ud_pool *p, unsigned i);
 
@@ -371,7 +435,10 @@ struct ud_buf *ud_pool_buf(const struct ud_pool *p, unsigned i);
  * ud_pool_zone() - the zone the pool lives in.
  * @p: the pool.
  *
- * Return: the zone, or NULL for ud_pool_create_mem() pools.
+ * The zone stays the pool's: ud_zone_free() refuses it.
+ *
+ * Return: the zone, or NULL for ud_pool_create_mem() pools (NULL with
+ * errno EINVAL for anything but a live pool).
  */
 struct ud_zone *ud_pool_zone(const struct ud_pool *p);
 
@@ -382,7 +449,7 @@ struct ud_zone *ud_pool_zone(const struct ud_pool *p);
  * Exact only while no thread gets or puts; the cache part is read without
  * synchronisation.
  *
- * Return: the number.
+ * Return: the number (0, errno EINVAL, for anything but a live pool).
  */
 unsigned ud_pool_avail(struct ud_pool *p);
 
@@ -415,7 +482,7 @@ struct ud_pool_stats {
  *
  * Safe at any time; cache counts are a snapshot (see ud_pool_avail()).
  *
- * Return: 0, or -1 with errno EINVAL.
+ * Return: 0, or -1 with errno EINVAL (@p not a live pool, or @st NULL).
  */
 int ud_pool_stats(struct ud_pool *p, struct ud_pool_stats *st);
 
@@ -427,19 +494,25 @@ int ud_pool_stats(struct ud_pool *p, struct ud_pool_stats *st);
  * @size: buffers it aims to hold, 1 to UD_POOL_CACHE_MAX (256 is a good
  *	start; keep size * threads well below the pool's @n).
  *
- * Return: the cache, or NULL with errno EINVAL/ENOMEM and a message.
+ * Return: the cache, or NULL with errno EINVAL (size out of range, @p not a
+ * live pool) or ENOMEM and a message.
  */
 struct ud_pool_cache *ud_pool_cache_create(struct ud_pool *p, unsigned size);
 
 /**
  * ud_pool_cache_flush() - give every buffer in the cache back to the ring.
  * @c: the cache; only its owner thread may call this.
+ *
+ * Return: 0, or -1 with errno EINVAL (@c NULL, freed or never made).
  */
 int ud_pool_cache_flush(struct ud_pool_cache *c);
 
 /**
  * ud_pool_cache_free() - flush and free a cache.
- * @c: the cache, or NULL.
+ * @c: the cache, or NULL (nothing to do).
+ *
+ * Return: 0, or -1 with errno EINVAL (@c freed already, by this call or
+ * with its pool, or never made).
  */
 int ud_pool_cache_free(struct ud_pool_cache *c);
 

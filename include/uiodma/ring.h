@@ -19,6 +19,31 @@
  * The fast path is inline here; creation and debugging helpers live in
  * lib/ring.c.
  *
+ * Errors: creation returns NULL (ud_ring_memsize(): 0) with errno and
+ * ud_errmsg() set.  The inline calls keep the fast path's conventions
+ * (uiodma/error.h): bulk and burst calls return a count, 0 when nothing
+ * moved, and touch no errno; ud_ring_enqueue() and ud_ring_dequeue()
+ * return -1 with errno ENOBUFS (full) or ENOENT (empty) and record no
+ * message, a full or empty ring being a normal condition.
+ *
+ * Handles: ud_ring_free() looks the ring up in the table of rings
+ * ud_ring_create() made and has not freed, before touching it: NULL does
+ * nothing, anything else not in it (a ring freed already, one from
+ * ud_ring_init()) is refused with EINVAL and left alone.  ud_ring_reset()
+ * and ud_ring_name() check the ring's magic number (EINVAL for NULL or a
+ * non-ring; reading a freed ring is undefined).  The inline calls check
+ * nothing: NULL, a freed ring or too small an @objs array is undefined.
+ *
+ * Ownership: a ring holds pointers, never what they point at.  A ring
+ * from ud_ring_create() is the library's until ud_ring_free(); one made by
+ * ud_ring_init() lives in the caller's memory, which the caller releases
+ * once no thread uses the ring.
+ *
+ * Threads: as above, per side, as chosen at creation; ud_ring_count() and
+ * the other queries may run at any time and return a snapshot.
+ * ud_ring_reset() and ud_ring_free() need external synchronisation: no
+ * other thread may use the ring meanwhile.
+ *
  * Example:
  *
  *	struct ud_ring *r = ud_ring_create("rx-free", 1024, UD_RING_SP_ENQ |
@@ -124,38 +149,46 @@ size_t ud_ring_memsize(unsigned count);
 /**
  * ud_ring_init() - make a ring in memory the caller provides.
  * @r: at least ud_ring_memsize(@count) bytes aligned to 2 * UD_CACHE_LINE.
- * @name: a name for messages (truncated to UD_RING_NAME_LEN - 1 chars).
+ * @name: a name for messages, at most UD_RING_NAME_LEN - 1 bytes (longer
+ *	is ENAMETOOLONG), or NULL.
  * @count: number of objects the ring holds, a power of two.
  * @flags: UD_RING_SP_ENQ, UD_RING_SC_DEQ or 0.
  *
- * Return: 0, or -1 with errno EINVAL and a message.
+ * Return: 0, or -1 with errno EINVAL (or ENAMETOOLONG) and a message.
  */
 int ud_ring_init(struct ud_ring *r, const char *name, unsigned count,
 		 unsigned flags);
 
 /**
  * ud_ring_create() - allocate and initialise a ring.
- * @name: a name for messages.
+ * @name: a name for messages, at most UD_RING_NAME_LEN - 1 bytes, or NULL.
  * @count: number of objects the ring holds, a power of two.
  * @flags: UD_RING_SP_ENQ, UD_RING_SC_DEQ or 0 (multi-producer and
  *	multi-consumer).
  *
- * Return: the ring, or NULL with errno EINVAL or ENOMEM and a message.
+ * Return: the ring, or NULL with errno EINVAL, ENAMETOOLONG or ENOMEM and
+ * a message.
  */
 struct ud_ring *ud_ring_create(const char *name, unsigned count,
 			       unsigned flags);
 
 /**
  * ud_ring_free() - free a ring made by ud_ring_create().
- * @r: the ring, or NULL.  No thread may use it any more.
+ * @r: the ring, or NULL (nothing to do).  No thread may use it any more.
  *
- * A ring made by ud_ring_init() is left alone (its memory is the caller's).
+ * A ring made by ud_ring_init() is refused and left alone: its memory is
+ * the caller's.
+ *
+ * Return: 0, or -1 with errno EINVAL (@r is not a live ring from
+ * ud_ring_create(): freed already, or from ud_ring_init()).
  */
 int ud_ring_free(struct ud_ring *r);
 
 /**
  * ud_ring_reset() - empty a ring.  No other thread may use it meanwhile.
  * @r: the ring.
+ *
+ * Return: 0, or -1 with errno EINVAL (@r is not a ring).
  */
 int ud_ring_reset(struct ud_ring *r);
 
@@ -163,7 +196,8 @@ int ud_ring_reset(struct ud_ring *r);
  * ud_ring_name() - the name a ring was made with.
  * @r: the ring.
  *
- * Return: the name, owned by the ring.
+ * Return: the name, owned by the ring ("", errno EINVAL, if @r is not a
+ * ring).
  */
 const char *ud_ring_name(const struct ud_ring *r);
 
