@@ -45,13 +45,10 @@ ud_desc_ring_create(struct ud_mem *m, const struct ud_desc_ring_params *p)
 		 atomic_fetch_add(&seq, 1));
 	z = ud_zone_reserve(m, zname, (size_t)p->count * p->desc_size, &zp);
 	if (!z) {
-		int e = errno;
-		char why[256];
-
-		snprintf(why, sizeof(why), "%s", ud_errmsg());
-		return ud_fail_null(e, "descriptor ring '%s': cannot reserve "
-				    "%zu bytes of IOVA-contiguous memory: %s",
-				    name, (size_t)p->count * p->desc_size, why);
+		ud_fail_wrap(errno, "descriptor ring '%s': cannot reserve %zu "
+			     "bytes of IOVA-contiguous memory: ", name,
+			     (size_t)p->count * p->desc_size);
+		return NULL;
 	}
 	r = ud_desc_new(p, name, ud_zone_addr(z), ud_zone_iova(z));
 	if (!r) {

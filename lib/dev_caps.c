@@ -4,8 +4,11 @@
  * what it cannot.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "dev_internal.h"
 #include "handle.h"
@@ -81,6 +84,102 @@ UD_EXPORT char *ud_dev_caps_format(unsigned int caps, char *buf, size_t len)
 	return buf;
 }
 
+/* Whether this process sees @addr's capability list (MSI, MSI-X): more
+ * than the first 64 bytes of config space need CAP_SYS_ADMIN. */
+static int caps_visible(const char *addr)
+{
+	char path[96], cfg[128];
+	ssize_t n = -1;
+	int fd;
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/config", addr);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		n = pread(fd, cfg, sizeof(cfg), 0);
+		close(fd);
+	}
+	return n > 64;
+}
+
+void ud_irq_off_text(const struct ud_dev_info *info, const char *mode,
+		     int caps_seen, char *buf, size_t len)
+{
+	const char *param = "/sys/module/uio_dma/parameters/intr_mode";
+	char rebind[200];
+
+	snprintf(rebind, sizeof(rebind), "as root: echo auto > %s, then "
+		 "rebind it (uiodma unbind --no-restore %s; uiodma bind %s)",
+		 param, info->addr, info->addr);
+	if (!strcmp(mode, "none"))
+		snprintf(buf, len, "uio_dma's intr_mode is none, so it bound %s "
+			 "without interrupts; %s", info->addr, rebind);
+	else if (caps_seen && !info->has_intx && !info->has_msi &&
+		 !info->has_msix)
+		snprintf(buf, len, "%s has no interrupt at all: no INTx pin and "
+			 "no MSI or MSI-X capability, so uio_dma (intr_mode %s) "
+			 "bound it with interrupts off; such a device must be "
+			 "polled (read its status registers) instead of waited "
+			 "for", info->addr, *mode ? mode : "auto");
+	else if (*mode && strcmp(mode, "auto"))
+		snprintf(buf, len, "uio_dma's intr_mode is %s, which %s does not "
+			 "offer (it has%s%s%s%s), so it was bound without "
+			 "interrupts; %s", mode, info->addr,
+			 info->has_msix ? " MSI-X" : "", info->has_msi ? " MSI" : "",
+			 info->has_intx ? " INTx" : "",
+			 info->has_msix || info->has_msi || info->has_intx ? "" :
+			 " nothing this process can see", rebind);
+	else
+		snprintf(buf, len, "uio_dma (intr_mode %s) could not enable an "
+			 "interrupt of %s: dmesg says why (no INTx line "
+			 "assigned, INTx masking broken, or no vectors left); "
+			 "until that is fixed the device must be polled",
+			 *mode ? mode : "auto", info->addr);
+}
+
+void ud_irq_off_why(const struct ud_dev_info *info, char *buf, size_t len)
+{
+	char mode[16] = "";
+
+	ud_sysfs_read("/sys/module/uio_dma/parameters/intr_mode", mode,
+		      sizeof(mode));
+	ud_irq_off_text(info, mode, caps_visible(info->addr), buf, len);
+}
+
+/* uio_dma gave @info's device @have vectors (> 0), @n are wanted. */
+static int ud_require_more(const struct ud_dev_info *info, unsigned int have,
+			   unsigned int n)
+{
+	const char *dir = "/sys/module/uio_dma/parameters";
+	char mode[16] = "", maxv[16] = "", fix[200];
+	unsigned int table = !strcmp(info->intr_mode, "msix") ? info->msix_vectors :
+			     !strcmp(info->intr_mode, "msi") ? info->msi_vectors : 1;
+
+	snprintf(fix, sizeof(fix), "then rebind it (uiodma unbind --no-restore "
+		 "%s; uiodma bind %s)", info->addr, info->addr);
+	ud_sysfs_read("/sys/module/uio_dma/parameters/intr_mode", mode,
+		      sizeof(mode));
+	ud_sysfs_read("/sys/module/uio_dma/parameters/max_vectors", maxv,
+		      sizeof(maxv));
+	if (have < table && (unsigned int)atoi(maxv) == have)
+		return ud_fail(EINVAL, "%s has %u interrupt vector(s) under "
+			       "uio_dma, %u wanted: its %s table has %u but "
+			       "uio_dma's max_vectors is %s; as root: echo %u > "
+			       "%s/max_vectors, %s", info->addr, have, n,
+			       info->intr_mode, table, maxv, n, dir, fix);
+	if (strcmp(info->intr_mode, "msix") && info->has_msix &&
+	    info->msix_vectors >= n)
+		return ud_fail(EINVAL, "%s has %u interrupt vector(s) under "
+			       "uio_dma (mode %s, intr_mode %s), %u wanted; its "
+			       "MSI-X has %u: as root: echo auto > %s/intr_mode, "
+			       "%s", info->addr, have, info->intr_mode,
+			       *mode ? mode : "?", n, info->msix_vectors, dir,
+			       fix);
+	return ud_fail(EINVAL, "%s has %u interrupt vector(s) under uio_dma "
+		       "(mode %s), %u wanted: the device offers no more; use "
+		       "vectors 0 to %u", info->addr, have, info->intr_mode, n,
+		       have - 1);
+}
+
 UD_EXPORT unsigned int ud_dev_caps(const struct ud_dev *d, unsigned int *nvec)
 {
 	unsigned int caps, n;
@@ -135,9 +234,13 @@ UD_EXPORT int ud_dev_require(const struct ud_dev *d, unsigned int caps)
 		return ud_fail(EOPNOTSUPP,
 			       "%s cannot be reset: the kernel knows no reset method for it (no sysfs reset file)",
 			       d->info.addr);
-	return ud_fail(EOPNOTSUPP,
-		       "%s has interrupts off under uio_dma (%s): reload uio_dma with intr_mode=auto and rebind",
-		       d->info.addr, names);
+	{
+		char why[600];
+
+		ud_irq_off_why(&d->info, why, sizeof(why));
+		return ud_fail(EOPNOTSUPP, "%s: no %s: %s", d->info.addr, names,
+			       why);
+	}
 }
 
 UD_EXPORT int ud_dev_require_vectors(const struct ud_dev *d, unsigned int n)
@@ -149,10 +252,15 @@ UD_EXPORT int ud_dev_require_vectors(const struct ud_dev *d, unsigned int n)
 	ud_dev_caps(d, &have);
 	if (n <= have)
 		return 0;
+	if (d->drv == UD_DRV_UIO_DMA && !have) {
+		char why[600];
+
+		ud_irq_off_why(&d->info, why, sizeof(why));
+		return ud_fail(EINVAL, "%s has no interrupt vector, %u wanted: %s",
+			       d->info.addr, n, why);
+	}
 	if (d->drv == UD_DRV_UIO_DMA)
-		return ud_fail(EINVAL,
-			       "%s has %u interrupt vector(s) under uio_dma (mode %s), %u wanted: the device or uio_dma's max_vectors/intr_mode limits it",
-			       d->info.addr, have, d->info.intr_mode, n);
+		return ud_require_more(&d->info, have, n);
 	return ud_fail(EOPNOTSUPP,
 		       "%s is bound to %s, which delivers %u interrupt vector(s), %u wanted: bind it to uio_dma (uiodma bind %s) for one fd per MSI/MSI-X vector",
 		       d->info.addr, *d->info.driver ? d->info.driver : "no driver",

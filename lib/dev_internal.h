@@ -60,6 +60,17 @@ int ud_sysfs_read(const char *path, char *buf, size_t len);
 /* Write @val to a sysfs file; 0 or -1 (errno set, no message). */
 int ud_sysfs_write(const char *path, const char *val);
 
+/*
+ * Why uio_dma bound @info's device without interrupts (mode none), and what
+ * to do: the module's intr_mode is none, or the device has no interrupt at
+ * all (poll it), or lacks the mode asked for, or dmesg knows.  Into @buf.
+ */
+void ud_irq_off_why(const struct ud_dev_info *info, char *buf, size_t len);
+/* The same from given facts: @mode, the module's intr_mode parameter ("" if
+ * unknown); @caps_seen, whether @info's MSI/MSI-X fields could be read. */
+void ud_irq_off_text(const struct ud_dev_info *info, const char *mode,
+		     int caps_seen, char *buf, size_t len);
+
 /* Read the capability-derived fields of @info from config space. */
 void ud_dev_info_caps(struct ud_dev_info *info);
 

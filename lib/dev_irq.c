@@ -221,10 +221,15 @@ static int check_vec(const struct ud_irq *irq, unsigned int vec,
 {
 	if (ud_handle_check(&ud_hk_irq, irq, fn))
 		return -1;
-	if (irq->nvec == 0)
-		return ud_fail(EINVAL,
-			       "%s has interrupts off (mode none): reload uio_dma with intr_mode=auto and rebind",
-			       irq->addr);
+	if (irq->nvec == 0) {
+		struct ud_dev_info info;
+		char why[600];
+
+		if (ud_dev_info(irq->addr, &info))
+			return -1;
+		ud_irq_off_why(&info, why, sizeof(why));
+		return ud_fail(EINVAL, "%s: %s", fn, why);
+	}
 	if (vec >= irq->nvec && irq->driver != UD_DRV_UIO_DMA)
 		return ud_fail(EOPNOTSUPP,
 			       "%s is bound to %s, which delivers one interrupt vector; vector %u needs uio_dma (uiodma bind %s)",

@@ -16,6 +16,17 @@
 int ud_fail(int err, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* Room for one message of ud_errmsg(). */
+#define UD_ERRMSG_MAX 2048
+
+/*
+ * ud_fail_wrap() - put a prefix (printf @fmt) before this thread's current
+ * message, set errno to @err; returns -1.  For adding the caller's context
+ * to the error of a call it made: "zone 'rx': " + what went wrong.
+ */
+int ud_fail_wrap(int err, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
 /* ud_fail_null() - as ud_fail(), returning NULL. */
 void *ud_fail_null(int err, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -185,6 +185,11 @@ int ud_region_grow(struct ud_mem *m, const struct ud_pgreq *rq, size_t *first);
 /* 0 if NUMA node @node (>= 0) exists and has memory; else -1 with EINVAL
  * and a message, prefixed "@who: ", naming the nodes there are. */
 int ud_numa_check(int node, const char *who);
+/* The error (ENOMEM) for a request whose DMA limit or node only @have of
+ * its rq->k pages meet, @what naming among which pages ("of the 12 free
+ * ones"); names the limit, the memory zones and what can work. */
+int ud_region_unreachable(const struct ud_mem *m, const struct ud_pgreq *rq,
+			  size_t have, const char *what);
 /* Give page @p back to the kernel (its bytes must be free). */
 void ud_region_release_page(struct ud_mem *m, size_t p);
 /* Largest run of physically consecutive mapped pages, in pages. */

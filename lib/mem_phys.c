@@ -107,7 +107,7 @@ long ud_phys_free_below(size_t pgsz, uint64_t limit)
 /* @b bytes as "3019 MiB" or "12 GiB" into @buf. */
 static void mib(char *buf, size_t len, uint64_t b)
 {
-	if (b >= (64ull << 30))
+	if (b >= (16ull << 30))
 		snprintf(buf, len, "%" PRIu64 " GiB", b >> 30);
 	else
 		snprintf(buf, len, "%" PRIu64 " MiB", b >> 20);
@@ -128,9 +128,10 @@ void ud_phys_explain(char *buf, size_t len, uint64_t limit)
 		int w;
 
 		mib(f, sizeof(f), z[i].free);
-		w = snprintf(buf + used, len - used, "%snode %d %s %#" PRIx64
-			     "-%#" PRIx64 " (%s free)", i ? ", " : "memory: ",
-			     z[i].node, z[i].name, z[i].start, z[i].end - 1, f);
+		w = snprintf(buf + used, len - used, "%s%s %#" PRIx64 "-%#"
+			     PRIx64 " (node %d, %s free)", i ? ", " :
+			     "Memory zones: ", z[i].name, z[i].start,
+			     z[i].end - 1, z[i].node, f);
 		used += w > 0 ? (size_t)w : 0;
 		if (z[i].end - 1 > limit)
 			above += z[i].end - (z[i].start > limit ? z[i].start
@@ -139,10 +140,11 @@ void ud_phys_explain(char *buf, size_t len, uint64_t limit)
 	if (!above || used >= len)
 		return;
 	mib(f, sizeof(f), above);
-	snprintf(buf + used, len - used, "; the kernel fills hugepage pools "
-		 "from the highest zone that can give a page and from lower "
-		 "ones only when it cannot (after reclaiming caches), at run "
-		 "time and with hugepages= at boot alike, so pages at or below "
-		 "%#" PRIx64 " come only once the %s above it are used up",
-		 limit, f);
+	snprintf(buf + used, len - used, ". The kernel fills hugepage pools "
+		 "from the highest zone first and from a lower one only when "
+		 "the higher ones have no free page of that size left (and the "
+		 "lower zone more than the reserve it keeps for allocations "
+		 "that need low memory), at run time and with hugepages= at "
+		 "boot alike: pages below the limit come only once the free "
+		 "memory of the %s above it is used up.", f);
 }

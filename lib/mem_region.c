@@ -294,8 +294,13 @@ static int map_batch(struct ud_mem *m, size_t p, size_t n, int node,
 		c->page[base + got] = p + got;
 		m->pg[p + got].slot = (int32_t)s;
 	}
-	if (ud_bk_map(&m->bk, va, &c->slot[base], n, false))
+	if (ud_bk_map(&m->bk, va, &c->slot[base], n, false)) {
+		/* the mapping reserves the pages: ENOMEM is a shortage that
+		 * appeared since the count was read (another process) */
+		if (errno == ENOMEM)
+			shortage(m, n, ud_hp_available(m->pgsz, node), node);
 		goto fail;
+	}
 	if (node >= 0) {
 		unsigned long mask[16] = { 0 };
 
@@ -306,8 +311,11 @@ static int map_batch(struct ud_mem *m, size_t p, size_t n, int node,
 		mask[node / 64] |= 1UL << (node % 64);
 		if (syscall(SYS_mbind, va, n * m->pgsz, MPOL_BIND_, mask,
 			    sizeof(mask) * 8, 0)) {
-			ud_fail(errno, "mbind to NUMA node %d failed: %s", node,
-				strerror(errno));
+			int e = errno;
+
+			if (e != EINVAL || !ud_numa_check(node, "mbind"))
+				ud_fail(e, "mbind to NUMA node %d failed: %s",
+					node, strerror(e));
 			goto fail;
 		}
 	}
@@ -414,38 +422,33 @@ static void mem_opt(char *buf, size_t len, uint64_t limit)
 		snprintf(buf, len, "%" PRIu64 "M", b >> 20);
 }
 
-/*
- * The error for pages that are not below a DMA limit (or not on a node):
- * @have of the @k pages needed qualify, @what says among which pages.
- */
-static int no_reachable(const struct ud_mem *m, const struct ud_pgreq *rq,
-			size_t have, const char *what)
+int ud_region_unreachable(const struct ud_mem *m, const struct ud_pgreq *rq,
+			  size_t have, const char *what)
 {
-	char zones[600], mem[16], node[32] = "";
+	char zones[640], mem[16], opt[40];
+	unsigned long nr = 0;
 
-	if (rq->node >= 0)
-		snprintf(node, sizeof(node), " on NUMA node %d", rq->node);
 	if (!rq->iova_max) {
-		unsigned long nr = 0;
-		char opt[40];
-
 		ud_hp_get_pages(m->pgsz, rq->node, &nr);
 		reserve_opts(m, rq->node, opt, sizeof(opt));
-		return ud_fail(ENOMEM, "only %zu of the %zu %zu kB hugepages "
-			       "needed are%s, %s; reserve more there (uiodma "
-			       "hugepages reserve %lu%s)", have, rq->k,
-			       m->pgsz >> 10, node, what, nr + rq->k - have, opt);
+		return ud_fail(ENOMEM, "%zu of %s are on NUMA node %d, %zu "
+			       "needed; reserve more there (uiodma hugepages "
+			       "reserve %lu%s)", have, what, rq->node, rq->k,
+			       nr + rq->k - have, opt);
 	}
 	ud_phys_explain(zones, sizeof(zones), rq->iova_max);
 	mem_opt(mem, sizeof(mem), rq->iova_max);
-	return ud_fail(ENOMEM, "only %zu of the %zu %zu kB hugepages needed "
-		       "lie at or below the DMA address limit %#" PRIx64 "%s, "
-		       "%s%s%s; if the device can address more (most take "
-		       "64-bit addresses: program the high half too), raise "
-		       "the limit or drop it (iova_max 0); else this machine "
-		       "must have no free memory above the limit, e.g. booted "
-		       "with mem=%s", have, rq->k, m->pgsz >> 10, rq->iova_max,
-		       node, what, *zones ? "; " : "", zones, mem);
+	if (rq->node >= 0)
+		snprintf(opt, sizeof(opt), " on NUMA node %d", rq->node);
+	else
+		opt[0] = '\0';
+	return ud_fail(ENOMEM, "%zu of %s lie at or below the DMA address "
+		       "limit %#" PRIx64 "%s, %zu needed.%s%s Fix: if the device "
+		       "can address more (most take 64-bit addresses: program "
+		       "the high half too), raise the limit or drop it "
+		       "(iova_max 0); else boot with mem=%s, so that no memory "
+		       "lies above the limit", have, what, rq->iova_max, opt,
+		       rq->k, *zones ? " " : "", zones, mem);
 }
 
 int ud_region_grow(struct ud_mem *m, const struct ud_pgreq *rq, size_t *first)
@@ -488,9 +491,10 @@ int ud_region_grow(struct ud_mem *m, const struct ud_pgreq *rq, size_t *first)
 		char what[96];
 
 		if (below >= 0 && (size_t)below < k) {
-			snprintf(what, sizeof(what), "among the %ld free ones "
-				 "(/proc/kpageflags)", avail);
-			return no_reachable(m, rq, (size_t)below, what);
+			snprintf(what, sizeof(what), "the %ld free %zu kB "
+				 "hugepages (counted in /proc/kpageflags)",
+				 avail, m->pgsz >> 10);
+			return ud_region_unreachable(m, rq, (size_t)below, what);
 		}
 	}
 	if (rq->iova_max && (!rq->contig || k == 1))
@@ -523,10 +527,11 @@ int ud_region_grow(struct ud_mem *m, const struct ud_pgreq *rq, size_t *first)
 		if (c.n >= cap) {
 			char what[128];
 
-			snprintf(what, sizeof(what), "among %zu new pages "
-				 "(the search looks at %s)", c.n, why);
+			snprintf(what, sizeof(what), "the %zu new %zu kB "
+				 "hugepages looked at (the search looks at %s)",
+				 c.n, m->pgsz >> 10, why);
 			if (n_elig < k)
-				no_reachable(m, rq, n_elig, what);
+				ud_region_unreachable(m, rq, n_elig, what);
 			else
 				ud_fail(ENOMEM, "no IOVA-contiguous run of %zu "
 					"bytes (%zu pages of %zu kB%s%s): the "
@@ -877,7 +882,7 @@ UD_EXPORT struct ud_mem *ud_mem_open(const struct ud_mem_config *ucfg)
 fail:
 	{
 		int e = errno;
-		char msg[512];
+		char msg[UD_ERRMSG_MAX];
 
 		snprintf(msg, sizeof(msg), "%s", ud_errmsg());
 		mem_destroy(m);

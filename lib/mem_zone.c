@@ -220,8 +220,10 @@ UD_EXPORT struct ud_zone *ud_zone_reserve(struct ud_mem *m, const char *name,
 				    "power of two and at least the length %zu",
 				    name, p.boundary, len);
 	if ((p.flags & UD_ZONE_NUMA) && p.numa_node < 0)
-		return ud_fail_null(EINVAL, "zone '%s': UD_ZONE_NUMA with node %d",
-				    name, p.numa_node);
+		return ud_fail_null(EINVAL, "zone '%s': UD_ZONE_NUMA with node "
+				    "%d; set numa_node to a node (0 or more), or "
+				    "drop the flag for the region's node", name,
+				    p.numa_node);
 	if (p.flags & ~(UD_ZONE_IOVA_CONTIG | UD_ZONE_NUMA))
 		return ud_fail_null(EINVAL, "zone '%s': flags %#x hold unknown "
 				    "bits; use only UD_ZONE_IOVA_CONTIG and "
@@ -229,9 +231,20 @@ UD_EXPORT struct ud_zone *ud_zone_reserve(struct ud_mem *m, const char *name,
 	if (len > (m->npages << m->pgshift))
 		return ud_fail_null(ENOMEM, "zone '%s': %zu bytes is more than "
 				    "the region's address space", name, len);
-	if (p.iova_max && p.iova_max < m->pgsz)
+	if (p.iova_max && p.iova_max < m->pgsz - 1)
 		return ud_fail_null(EINVAL, "zone '%s': DMA limit %#" PRIx64
-				    " is below one page", name, p.iova_max);
+				    " is below the end of the lowest hugepage "
+				    "(%#zx): no DMA memory can lie under it; give "
+				    "the device's real limit (0xffffffff for "
+				    "32-bit addresses) or 0 for none", name,
+				    p.iova_max, m->pgsz - 1);
+	if (p.flags & UD_ZONE_NUMA) {
+		char who[UD_ZONE_NAME_MAX + 8];
+
+		snprintf(who, sizeof(who), "zone '%s'", name);
+		if (ud_numa_check(p.numa_node, who))
+			return NULL;
+	}
 	r.len = len;
 	r.align = p.align;
 	r.boundary = p.boundary;
@@ -255,11 +268,35 @@ UD_EXPORT struct ud_zone *ud_zone_reserve(struct ud_mem *m, const char *name,
 		struct ud_pgreq rq = { 0 };
 		size_t first;
 
+		rq.k = (len + m->pgsz - 1) >> m->pgshift;
+		rq.contig = r.contig;
+		rq.node = r.node;
+		rq.iova_max = r.iova_max;
+		rq.pa_align = r.contig && r.align > m->pgsz ? r.align : m->pgsz;
+		rq.va_align = r.align > m->pgsz ? r.align : m->pgsz;
+		rq.boundary = r.contig && r.boundary > m->pgsz ? r.boundary : 0;
+		rq.zlen = len;
 		if (m->mode == UD_MEM_LEGACY) {
-			size_t big = largest_free_contig(m);
+			size_t big = largest_free_contig(m), low = 0;
+			size_t mapped = m->mapped;
+			char what[96];
 
+			for (size_t pg = 0; pg < m->npages; pg++)
+				if (m->iova[pg] != UD_BAD_IOVA &&
+				    (!r.iova_max ||
+				     m->iova[pg] + m->pgsz - 1 <= r.iova_max) &&
+				    (r.node < 0 || m->pg[pg].node == r.node))
+					low++;
 			pthread_mutex_unlock(&m->lock);
 			ud_handle_kill(&ud_hk_zone, z);
+			if ((r.iova_max || r.node >= 0) && low < rq.k) {
+				snprintf(what, sizeof(what), "the legacy "
+					 "region's %zu hugepages (it maps no "
+					 "more)", mapped);
+				ud_region_unreachable(m, &rq, low, what);
+				ud_fail_wrap(ENOMEM, "zone '%s': ", name);
+				return NULL;
+			}
 			return ud_fail_null(ENOMEM, "zone '%s': no room for %zu "
 					    "bytes%s in the legacy region; the "
 					    "largest free IOVA-contiguous block "
@@ -269,22 +306,13 @@ UD_EXPORT struct ud_zone *ud_zone_reserve(struct ud_mem *m, const char *name,
 					    r.contig ? " IOVA-contiguous" : "",
 					    big);
 		}
-		rq.k = (len + m->pgsz - 1) >> m->pgshift;
-		rq.contig = r.contig;
-		rq.node = r.node;
-		rq.iova_max = r.iova_max;
-		rq.pa_align = r.contig && r.align > m->pgsz ? r.align : m->pgsz;
-		rq.va_align = r.align > m->pgsz ? r.align : m->pgsz;
-		rq.boundary = r.contig && r.boundary > m->pgsz ? r.boundary : 0;
-		rq.zlen = len;
 		if (ud_region_grow(m, &rq, &first)) {
 			int err = errno;
-			char msg[480];
 
-			snprintf(msg, sizeof(msg), "%s", ud_errmsg());
 			pthread_mutex_unlock(&m->lock);
 			ud_handle_kill(&ud_hk_zone, z);
-			return ud_fail_null(err, "zone '%s': %s", name, msg);
+			ud_fail_wrap(err, "zone '%s': ", name);
+			return NULL;
 		}
 		grown = first;
 		grown_n = rq.k;

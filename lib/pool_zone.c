@@ -40,7 +40,6 @@ UD_EXPORT struct ud_pool *ud_pool_create(struct ud_mem *m,
 	struct ud_zone *z;
 	size_t page, blk, used;
 	char zname[64];
-	int e;
 
 	if (ud_handle_check(&ud_hk_mem, m, "ud_pool_create"))
 		return NULL;
@@ -90,12 +89,8 @@ UD_EXPORT struct ud_pool *ud_pool_create(struct ud_mem *m,
 		 atomic_fetch_add(&seq, 1));
 	z = ud_zone_reserve(m, zname, used, &zp);
 	if (!z) {
-		char why[256];
-
-		e = errno;
-		snprintf(why, sizeof(why), "%s", ud_errmsg());
-		ud_fail(e, "pool '%s': cannot reserve %zu bytes for %u buffers: "
-			"%s", p->name, used, p->n, why);
+		ud_fail_wrap(errno, "pool '%s': cannot reserve %zu bytes for %u "
+			     "buffers: ", p->name, used, p->n);
 		goto fail;
 	}
 	p->zone = z;

@@ -422,6 +422,29 @@ START_TEST(clean_ordinary_dir)
 }
 END_TEST
 
+/* 'uiodma bind' says what interrupts the device got, and why none. */
+START_TEST(bind_irq_text)
+{
+	struct ud_dev_info info = { .addr = "0000:00:05.0" };
+	char t[256];
+
+	snprintf(info.intr_mode, sizeof(info.intr_mode), "msix");
+	info.intr_vectors = 5;
+	irq_text(&info, "auto", t, sizeof(t));
+	ck_assert_str_eq(t, "msix, 5 vectors");
+	snprintf(info.intr_mode, sizeof(info.intr_mode), "none");
+	info.intr_vectors = 0;
+	irq_text(&info, "auto", t, sizeof(t));	/* QEMU's pci-testdev */
+	ck_assert_ptr_nonnull(strstr(t, "no INTx pin and no MSI or MSI-X"));
+	ck_assert_ptr_nonnull(strstr(t, "poll it"));
+	irq_text(&info, "none", t, sizeof(t));
+	ck_assert_ptr_nonnull(strstr(t, "intr_mode is none"));
+	info.has_intx = 1;
+	irq_text(&info, "auto", t, sizeof(t));
+	ck_assert_ptr_nonnull(strstr(t, "could not enable INTx"));
+}
+END_TEST
+
 static Suite *cli_suite(void)
 {
 	Suite *s = suite_create("cli");
@@ -437,6 +460,7 @@ static Suite *cli_suite(void)
 	tcase_add_test(tc, status_text);
 	tcase_add_test(tc, module_params);
 	tcase_add_test(tc, clean_ordinary_dir);
+	tcase_add_test(tc, bind_irq_text);
 	suite_add_tcase(s, tc);
 	return s;
 }

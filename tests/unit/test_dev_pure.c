@@ -231,6 +231,40 @@ START_TEST(require_messages)
 }
 END_TEST
 
+/* Why a device has no interrupt under uio_dma: the real cause each time. */
+START_TEST(irq_off_messages)
+{
+	struct ud_dev d;
+	char why[600];
+
+	fake(&d, "uio_dma", 0, 0, 0);		/* pci-testdev: nothing */
+	ud_irq_off_text(&d.info, "auto", 1, why, sizeof(why));
+	ck_assert_ptr_nonnull(strstr(why, "has no interrupt at all"));
+	ck_assert_ptr_nonnull(strstr(why, "polled"));
+	ck_assert_ptr_null(strstr(why, "echo auto"));	/* it is auto already */
+
+	ud_irq_off_text(&d.info, "none", 1, why, sizeof(why));
+	ck_assert_ptr_nonnull(strstr(why, "intr_mode is none"));
+	ck_assert_ptr_nonnull(strstr(why, "echo auto > /sys/module/uio_dma/"
+				     "parameters/intr_mode"));
+	ck_assert_ptr_nonnull(strstr(why, "uiodma bind 0000:03:00.0"));
+
+	d.info.has_msi = 1;
+	ud_irq_off_text(&d.info, "msix", 1, why, sizeof(why));
+	ck_assert_ptr_nonnull(strstr(why, "intr_mode is msix, which "
+				     "0000:03:00.0 does not offer (it has MSI)"));
+
+	d.info.has_intx = 1;
+	ud_irq_off_text(&d.info, "auto", 1, why, sizeof(why));
+	ck_assert_ptr_nonnull(strstr(why, "dmesg says why"));
+
+	/* capabilities unreadable (not root): no claim the device has none */
+	fake(&d, "uio_dma", 0, 0, 0);
+	ud_irq_off_text(&d.info, "auto", 0, why, sizeof(why));
+	ck_assert_ptr_null(strstr(why, "no interrupt at all"));
+}
+END_TEST
+
 START_TEST(no_such_device)
 {
 	struct ud_dev_info info;
@@ -285,6 +319,7 @@ static Suite *dev_suite(void)
 	tcase_add_test(tc, cap_names);
 	tcase_add_test(tc, handle_caps);
 	tcase_add_test(tc, require_messages);
+	tcase_add_test(tc, irq_off_messages);
 	tcase_add_test(tc, no_such_device);
 	tcase_add_test(tc, list_sorted);
 	suite_add_tcase(s, tc);

@@ -32,6 +32,33 @@ static int modprobe(const char *name)
 	return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
 }
 
+/*
+ * What interrupts uio_dma gave a device it just bound, for the bind line:
+ * "msix, 5 vectors", or "none" and why.  @param: the module's intr_mode
+ * parameter ("" if unknown).
+ */
+static void irq_text(const struct ud_dev_info *info, const char *param,
+		     char *buf, size_t len)
+{
+	if (strcmp(info->intr_mode, "none")) {
+		snprintf(buf, len, "%s, %u vector%s", info->intr_mode,
+			 info->intr_vectors, info->intr_vectors == 1 ? "" : "s");
+		return;
+	}
+	if (!strcmp(param, "none"))
+		snprintf(buf, len, "none (uio_dma's intr_mode is none: echo auto "
+			 "> /sys/module/uio_dma/parameters/intr_mode and bind "
+			 "again for interrupts)");
+	else if (!info->has_intx && !info->has_msi && !info->has_msix)
+		snprintf(buf, len, "none: the device has no INTx pin and no MSI "
+			 "or MSI-X capability; poll it");
+	else
+		snprintf(buf, len, "none: uio_dma (intr_mode %s) could not enable "
+			 "%s%s%s; dmesg says why", *param ? param : "auto",
+			 info->has_msix ? "MSI-X " : "", info->has_msi ? "MSI " : "",
+			 info->has_intx ? "INTx" : "");
+}
+
 int cmd_bind(const struct cli *c)
 {
 	const char *drv = c->driver ? c->driver : "uio_dma";
@@ -53,13 +80,23 @@ int cmd_bind(const struct cli *c)
 			continue;
 		}
 		if (!strcmp(prev, drv))
-			printf("%s: already bound to %s\n", addr, drv);
-		else if (ud_dev_info(addr, &info) == 0 && info.uio_minor >= 0)
-			printf("%s: bound to %s (was %s), /dev/uio%d\n", addr, drv,
-			       *prev ? prev : "unbound", info.uio_minor);
+			printf("%s: already bound to %s", addr, drv);
 		else
-			printf("%s: bound to %s (was %s)\n", addr, drv,
+			printf("%s: bound to %s (was %s)", addr, drv,
 			       *prev ? prev : "unbound");
+		if (ud_dev_info(addr, &info) == 0) {
+			char param[16] = "", irq[256];
+
+			if (info.uio_minor >= 0)
+				printf(", /dev/uio%d", info.uio_minor);
+			if (*info.intr_mode) {	/* uio_dma says */
+				read_line("/sys/module/uio_dma/parameters/"
+					  "intr_mode", param, sizeof(param));
+				irq_text(&info, param, irq, sizeof(irq));
+				printf("; interrupts: %s", irq);
+			}
+		}
+		putchar('\n');
 	}
 	return rc;
 }
