@@ -74,6 +74,33 @@ void net_ipv4_header(uint8_t *ip, const uint8_t src[4], const uint8_t dst[4],
 	net_put16(ip + NET_IP_CSUM, net_csum_fold(net_csum_add(0, ip, NET_IP_HLEN)));
 }
 
+unsigned net_ipv4_check(const uint8_t *ip, size_t avail, unsigned *tot)
+{
+	unsigned hlen;
+
+	if (avail < NET_IP_HLEN || ip[0] >> 4 != 4)
+		return 0;
+	hlen = (ip[0] & 0xfu) * 4u;
+	*tot = net_get16(ip + NET_IP_TOTLEN);
+	if (hlen < NET_IP_HLEN || *tot < hlen || *tot > avail ||
+	    net_csum_fold(net_csum_add(0, ip, hlen)))
+		return 0;
+	return hlen;
+}
+
+unsigned net_udp_check(const uint8_t *ip, const uint8_t *udp, size_t avail)
+{
+	unsigned ulen;
+
+	if (avail < NET_UDP_HLEN)
+		return 0;
+	ulen = net_get16(udp + NET_UDP_LEN);
+	if (ulen < NET_UDP_HLEN || ulen > avail ||
+	    (net_get16(udp + NET_UDP_CSUM) && net_l4_csum(ip, udp, ulen)))
+		return 0;
+	return ulen;
+}
+
 uint16_t net_pad(uint8_t *f, uint16_t len)
 {
 	if (len >= NET_ETH_ZLEN)

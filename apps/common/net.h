@@ -112,6 +112,29 @@ uint16_t net_l4_csum(const uint8_t *ip, const uint8_t *l4, size_t len);
 void net_ipv4_header(uint8_t *ip, const uint8_t src[4], const uint8_t dst[4],
 		     uint8_t proto, uint16_t payload, uint16_t id);
 
+/**
+ * net_ipv4_check() - validate an IPv4 header: version 4, a header of 20
+ * to 60 bytes, a total length from the header's to @avail, the header
+ * checksum.
+ * @ip: the header.
+ * @avail: bytes from @ip to the end of the frame.
+ * @tot: receives the total length (header and payload).
+ *
+ * Return: the header's length in bytes, or 0 when it is malformed.
+ */
+unsigned net_ipv4_check(const uint8_t *ip, size_t avail, unsigned *tot);
+
+/**
+ * net_udp_check() - validate a UDP header: a length from 8 bytes to
+ * @avail, the checksum when the sender set one (not 0).
+ * @ip: the IPv4 header before it (for the pseudo header).
+ * @udp: the UDP header.
+ * @avail: bytes of IPv4 payload from @udp.
+ *
+ * Return: the UDP length (header and payload), or 0 when malformed.
+ */
+unsigned net_udp_check(const uint8_t *ip, const uint8_t *udp, size_t avail);
+
 /* The addresses and ports of a UDP/IPv4 frame. */
 struct net_flow {
 	uint8_t src_mac[6], dst_mac[6];

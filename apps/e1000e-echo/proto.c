@@ -101,13 +101,9 @@ static uint16_t icmp(struct proto *p, uint8_t *f, uint8_t *m, uint16_t mlen)
 static uint16_t udp(struct proto *p, uint8_t *f, const uint8_t *ip, uint8_t *u,
 		    uint16_t plen)
 {
-	uint16_t ulen, sport, csum, len;
+	uint16_t ulen = (uint16_t)net_udp_check(ip, u, plen), sport, csum, len;
 
-	if (plen < NET_UDP_HLEN)
-		return drop(p, PROTO_MALFORMED);
-	ulen = net_get16(u + NET_UDP_LEN);
-	if (ulen < NET_UDP_HLEN || ulen > plen ||
-	    (net_get16(u + NET_UDP_CSUM) && net_l4_csum(ip, u, ulen)))
+	if (!ulen)
 		return drop(p, PROTO_MALFORMED);
 	if (net_get16(u + NET_UDP_DPORT) != p->udp_port)
 		return drop(p, PROTO_UNSUPPORTED);
@@ -127,14 +123,9 @@ static uint16_t udp(struct proto *p, uint8_t *f, const uint8_t *ip, uint8_t *u,
 static uint16_t ipv4(struct proto *p, uint8_t *f, uint16_t len)
 {
 	uint8_t *ip = f + NET_ETH_HLEN;
-	unsigned hlen, tot;
+	unsigned tot, hlen = net_ipv4_check(ip, len - NET_ETH_HLEN, &tot);
 
-	if (len < NET_ETH_HLEN + NET_IP_HLEN || ip[0] >> 4 != 4)
-		return drop(p, PROTO_MALFORMED);
-	hlen = (ip[0] & 0xfu) * 4u;
-	tot = net_get16(ip + NET_IP_TOTLEN);
-	if (hlen < NET_IP_HLEN || tot < hlen || NET_ETH_HLEN + tot > len ||
-	    net_csum_fold(net_csum_add(0, ip, hlen)))
+	if (!hlen)
 		return drop(p, PROTO_MALFORMED);
 	if (memcmp(ip + NET_IP_DST, p->ip, 4))
 		return drop(p, PROTO_NOT_OURS);

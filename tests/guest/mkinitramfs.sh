@@ -15,8 +15,10 @@ here=$(cd "$(dirname "$0")" && pwd)
 pkg=$kdir/pkg
 root=$build/guest/$rel/root
 
-# Modules the guest may load, besides uio_dma itself.
-MODULES="uio uio_pci_generic e1000e nvme ext4 crc32c_generic bridge tcp_diag udp_diag raw_diag"
+# Modules the guest may load, besides uio_dma itself (pktgen: the kernel's
+# packet generator, the NIC apps' peer).
+MODULES="uio uio_pci_generic e1000e nvme ext4 crc32c_generic bridge tcp_diag udp_diag raw_diag
+	pktgen"
 
 [ -f "$pkg/lib/modules/$rel/modules.dep" ] || depmod -b "$pkg" "$rel"
 

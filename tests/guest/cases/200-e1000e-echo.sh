@@ -6,32 +6,8 @@
 # intact, and the kernel counts no checksum error; a datagram to another
 # port is dropped and counted.  Then the same with RX by MSI-X, and SIGTERM
 # in the middle of a ping run: exit 0 with the statistics, bus mastering
-# off afterwards.  Leaves both NICs with the drivers they had.
-ours=$(pci_find $E1000E 1)
-peer=$(pci_find $E1000E 2)
-ours_drv=$(driver_of "$ours")
-peer_drv=$(driver_of "$peer")
-had_e1000e=$(lsmod | grep -c '^e1000e ')
-had_uio_dma=$(lsmod | grep -c '^uio_dma ')
-OUR_IP=10.9.0.2
-PEER_IP=10.9.0.1
-echo 64 > /proc/sys/vm/nr_hugepages
-load_uio_dma
-bind uio_dma "$ours"
-modprobe e1000e
-[ "$peer_drv" = e1000e ] || bind e1000e "$peer"
-ifc=$(e1000e_netif "$peer")
-
-# busmaster BDF: bit 2 (Bus Master Enable) of the PCI command register.
-busmaster() {
-	echo $(( $(od -An -tu1 -j4 -N1 "/sys/bus/pci/devices/$1/config") & 4 ))
-}
-
-# snmp PROTO FIELD: a counter of /proc/net/snmp, e.g. snmp Udp InCsumErrors.
-snmp() {
-	awk -v p="$1:" -v f="$2" '$1 == p { if (!n) { for (i = 2; i <= NF; i++)
-		if ($i == f) c = i; n = 1 } else print $c }' /proc/net/snmp
-}
+# off afterwards.  Leaves both NICs with the drivers they had (nicpeer.sh).
+. /guest/nicpeer.sh
 
 # ping_check NAME COUNT: COUNT pings, one every 10 ms, get COUNT replies.
 # busybox ping waits only two round trips (at least 1 s) for the last
@@ -74,25 +50,7 @@ echo_start() {
 	fi
 }
 
-# echo_stop NAME SIGNAL: stop it with SIGNAL; exit 0, statistics, bus
-# mastering off.
-echo_stop() {
-	kill -"$2" "$echo_pid"
-	wait "$echo_pid"
-	_rc=$?
-	sed 's/^/    /' /tmp/echo.out
-	expect "$1-exit-0-on-$2" 0 "$_rc"
-	check "$1-statistics" grep -q '^frames: received [1-9]' /tmp/echo.out
-	expect "$1-busmaster-off" 0 "$(busmaster "$ours")"
-}
-
-if [ -z "$ifc" ]; then
-	fail echo-peer-netif "the kernel's e1000e gave $peer no interface"
-else
-	ip link set "$ifc" up
-	ip addr add $PEER_IP/24 dev "$ifc"
-	wait_for 10 grep -q 1 "/sys/class/net/$ifc/carrier" ||
-		fail echo-peer-carrier "$ifc has no carrier"
+if nic_peer_up echo; then
 	csum0="$(snmp Ip InHdrErrors) $(snmp Icmp InCsumErrors) $(snmp Udp InCsumErrors)"
 
 	# ---- polling
@@ -110,7 +68,7 @@ else
 		fail echo-udp-other-port "port 9 echoed"
 	expect echo-kernel-checksums-ok "$csum0" \
 		"$(snmp Ip InHdrErrors) $(snmp Icmp InCsumErrors) $(snmp Udp InCsumErrors)"
-	echo_stop echo-poll INT
+	app_stop echo-poll $echo_pid INT /tmp/echo.out '^frames: received [1-9]'
 	check echo-counts-unsupported grep -q 'unsupported [1-9]' /tmp/echo.out
 	check echo-counts-udp grep -q 'UDP echoes 8)' /tmp/echo.out
 
@@ -121,22 +79,10 @@ else
 	ping -c 1000 -i 0.01 $OUR_IP > /dev/null 2>&1 &
 	ping_pid=$!
 	sleep 1
-	echo_stop echo-irq TERM
+	app_stop echo-irq $echo_pid TERM /tmp/echo.out '^frames: received [1-9]'
 	check echo-irq-saw-interrupts grep -q 'RX interrupts [1-9]' /tmp/echo.out
 	kill "$ping_pid" 2>/dev/null
 	wait "$ping_pid" 2>/dev/null
-	ip addr flush dev "$ifc"
-	ip link set "$ifc" down
 fi
-
-# ---- leave things as found
-unbind "$ours"
-[ "$peer_drv" = e1000e ] || unbind "$peer"
-[ "$had_e1000e" = 0 ] && rmmod e1000e
-[ "$had_uio_dma" = 0 ] && rmmod uio_dma
-for d in "$ours $ours_drv" "$peer $peer_drv"; do
-	set -- $d
-	[ "$2" = none ] || [ "$(driver_of "$1")" = "$2" ] || bind "$2" "$1"
-done
-echo 0 > /proc/sys/vm/nr_hugepages
+nic_peer_down
 rm -f /tmp/echo.out /tmp/ping.out /tmp/arping.out
