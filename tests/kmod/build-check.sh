@@ -37,7 +37,7 @@ fresh_copy() {
 	cp -r "$top/kmod" "$1/" &&
 	cp "$top/include/uiodma/uio_dma_ioctl.h" "$1/include/uiodma/"
 }
-std=$build/kmod/kbuild-std
+std=$(cd "$build" && pwd)/kmod/kbuild-std
 for rel in $rels; do
 	if fresh_copy "$std-$rel" &&
 	   kbuild_std "$std-$rel" "$rel" >"$std-$rel/probes"; then
