@@ -65,7 +65,7 @@ UD_EXPORT int ud_dev_wait_nodes(const char *addr, int timeout_ms)
 		return -1;
 	kind = ud_dev_driver_kind(drv);
 	if (kind == UD_DRV_NONE)
-		return ud_fail(ENODEV, "%s is %s%s, not a UIO driver: bind it with 'uiodma bind %s'",
+		return ud_fail(ENODEV, "%s is %s%s, not to a UIO driver: bind it with 'uiodma bind %s'",
 			       a, *drv ? "bound to " : "bound to no driver",
 			       drv, a);
 	snprintf(ctl, sizeof(ctl), "/dev/uio_dma/%s", a);
@@ -82,7 +82,7 @@ UD_EXPORT int ud_dev_wait_nodes(const char *addr, int timeout_ms)
 		usleep(10000);
 	}
 	if (minor < 0)
-		return ud_fail(ETIMEDOUT, "%s is bound to %s but has no uio entry in sysfs after %d ms",
+		return ud_fail(ETIMEDOUT, "%s is bound to %s but has no uio entry in sysfs after %d ms: the driver did not register a UIO device (dmesg says why)",
 			       a, drv, timeout_ms);
 	if (!is_chr(uio))
 		return ud_fail(ETIMEDOUT, "%s did not appear within %d ms: is devtmpfs mounted on /dev, or udev running?",
@@ -121,7 +121,8 @@ UD_EXPORT int ud_dev_bind(const char *addr, const char *driver,
 	if (ud_pci_normalize(addr, a))
 		return -1;
 	if (!valid_driver_name(driver))
-		return ud_fail(EINVAL, "'%s' is not a driver name", driver);
+		return ud_fail(EINVAL, "'%s' is not a driver name: give the name under /sys/bus/pci/drivers/, e.g. uio_dma",
+			       driver);
 	if (ud_pci_driver(a, cur, sizeof(cur)))
 		return -1;
 	if (prev && prev_len)
@@ -172,7 +173,7 @@ UD_EXPORT int ud_dev_bind(const char *addr, const char *driver,
 	if (ud_pci_driver(a, cur, sizeof(cur)))
 		return -1;
 	if (strcmp(cur, driver))
-		return ud_fail(EIO, "%s is bound to %s instead of %s after the bind",
+		return ud_fail(EIO, "%s is bound to %s instead of %s after the bind: something rebound it meanwhile (another tool, or a udev rule); stop that and bind again",
 			       a, *cur ? cur : "no driver", driver);
 wait:
 	if (flags & UD_BIND_NO_WAIT || ud_dev_driver_kind(driver) == UD_DRV_NONE)

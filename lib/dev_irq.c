@@ -269,8 +269,8 @@ UD_EXPORT int ud_irq_enable(struct ud_irq *irq, unsigned int vec)
 		uint32_t one = 1;
 
 		if (read(irq->uio_fd, &irq->uio_last, 4) != 4 && errno == EIO)
-			return ud_fail(ENODEV, "%s: /dev/uioN reports EIO: the device was unbound or has no interrupt",
-				       irq->addr);
+			return ud_fail(ENODEV, "%s: /dev/uioN reports EIO: the device was unbound, or %s gives it no interrupt (uio_pci_generic uses INTx only: bind it to uio_dma for MSI/MSI-X, or poll it)",
+				       irq->addr, irq->driver == UD_DRV_IGB_UIO ? "igb_uio" : "uio_pci_generic");
 		/* Unmask (uio_pci_generic has no irqcontrol: ignore). */
 		if (write(irq->uio_fd, &one, 4) != 4 && irq->driver == UD_DRV_IGB_UIO)
 			return ud_fail(errno, "irqcontrol on %s: %s", irq->addr,

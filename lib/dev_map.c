@@ -98,8 +98,10 @@ static int open_uio(struct ud_dev *d)
 			       "%s is held by %s (%s): uio_dma gives a device to one process at a time; stop that process, or have it pass its fd on",
 			       d->info.addr, *who ? who : "another process", path);
 	}
-	return ud_fail(errno == EACCES ? EPERM : errno, "cannot open %s: %s",
-		       path, strerror(errno));
+	if (errno == EACCES || errno == EPERM)
+		return ud_fail(EPERM, "cannot open %s: %s; holding a device needs root (uio_dma: CAP_SYS_RAWIO)",
+			       path, strerror(errno));
+	return ud_fail(errno, "cannot open %s: %s", path, strerror(errno));
 }
 
 /* Unmap and close what @d holds, and kill the handle. */

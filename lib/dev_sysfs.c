@@ -104,6 +104,7 @@ int ud_pci_uio_minor(const char *addr)
 			break;
 	closedir(d);
 	if (minor < 0)
-		return ud_fail(ENODEV, "%s has no uioN entry in %s", addr, path);
+		return ud_fail(ENODEV, "%s has no uioN entry in %s: its driver registered no UIO device (dmesg says why); rebind it (uiodma unbind --no-restore %s; uiodma bind %s)",
+			       addr, path, addr, addr);
 	return minor;
 }

@@ -184,7 +184,7 @@ static int first_ctl(char *path, size_t len)
 		}
 		closedir(d);
 	}
-	return ud_fail(ENODEV, "no uio_dma control device in /dev/uio_dma: load uio_dma and bind a device to it (uiodma bind <PCI address>)");
+	return ud_fail(ENODEV, "no uio_dma control device in /dev/uio_dma: load uio_dma (modprobe uio_dma) and bind a device to it (uiodma bind BDF; uiodma status lists the devices)");
 }
 
 bool ud_pa_source_is_kpin(const struct ud_pa_source *s)

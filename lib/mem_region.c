@@ -305,7 +305,10 @@ static int map_batch(struct ud_mem *m, size_t p, size_t n, int node,
 		unsigned long mask[16] = { 0 };
 
 		if ((size_t)node >= sizeof(mask) * 8) {
-			ud_fail(EINVAL, "NUMA node %d out of range", node);
+			if (!ud_numa_check(node, "mbind"))
+				ud_fail(EINVAL, "NUMA node %d: the library "
+					"binds memory to nodes below %zu only",
+					node, sizeof(mask) * 8);
 			goto fail;
 		}
 		mask[node / 64] |= 1UL << (node % 64);

@@ -24,10 +24,15 @@ static int nr_path(char *path, size_t len, size_t *page_size, int node)
 	else
 		snprintf(path, len, "/sys/devices/system/node/node%d/hugepages/%s/"
 			 "nr_hugepages", node, dn);
+	if (node >= 0 && ud_numa_check(node, "hugepages")) {
+		errno = ENOENT;
+		return -1;
+	}
 	if (access(path, F_OK))
 		return ud_fail(ENOENT, "%s does not exist: the kernel offers no "
-			       "%zu kB hugepages%s", path, *page_size >> 10,
-			       node >= 0 ? " on that node (or no such node)" : "");
+			       "%zu kB hugepages%s (see uiodma hugepages show)",
+			       path, *page_size >> 10,
+			       node >= 0 ? " on that node" : "");
 	return 0;
 }
 
@@ -87,15 +92,17 @@ static int undo_growth(const char *path, size_t page_size, int node,
 		       unsigned long before, unsigned long count,
 		       unsigned long got)
 {
-	char where[32] = "", boot[48];
+	char where[32] = "", boot[80], nodes[24] = "";
 	unsigned long now = 0;
 
-	if (node >= 0)
+	if (node >= 0) {
 		snprintf(where, sizeof(where), " on node %d", node);
-	snprintf(boot, sizeof(boot), "%shugepages=N",
+		snprintf(nodes, sizeof(nodes), "%d:", node);
+	}
+	snprintf(boot, sizeof(boot), "%shugepages=%s%lu",
 		 page_size == ud_hp_default_size() ? "" :
 		 page_size >= ((size_t)1 << 30) ? "hugepagesz=1G " :
-		 "hugepagesz=2M ");
+		 "hugepagesz=2M ", nodes, count);
 	if (write_pool(path, before) || read_pool(path, &now) || now > before)
 		return ud_fail(ENOMEM, "the kernel gave only %lu of the %lu "
 			       "%zu kB hugepages asked for%s, and putting the "
@@ -105,9 +112,10 @@ static int undo_growth(const char *path, size_t page_size, int node,
 	return ud_fail(ENOMEM, "the kernel could give only %lu of the %lu "
 		       "%zu kB hugepages asked for%s (memory too small or too "
 		       "fragmented), so the pool was put back to %lu; reserve "
-		       "%lu or fewer, free memory first, or reserve them at "
-		       "boot (%s on the kernel command line)", got, count,
-		       page_size >> 10, where, before, got, boot);
+		       "%lu or fewer, compact memory first (as root: echo 1 > "
+		       "/proc/sys/vm/compact_memory) and try again, or reserve "
+		       "them at boot (%s on the kernel command line)", got,
+		       count, page_size >> 10, where, before, got, boot);
 }
 
 UD_EXPORT int ud_hp_set_pages(size_t page_size, int node, unsigned long count,

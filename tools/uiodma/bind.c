@@ -140,7 +140,7 @@ int cmd_unbind(const struct cli *c)
 			printf("%s: unbound from %s, now %s\n", addr,
 			       *was ? was : "no driver", now);
 		else
-			printf("%s: unbound from %s; no kernel driver claims it (load one with modprobe)\n",
+			printf("%s: unbound from %s; no kernel driver claims it (modprobe found none for its modalias), so it stays without one\n",
 			       addr, *was ? was : "no driver");
 	}
 	return rc;
