@@ -192,7 +192,8 @@ int ud_hset_add(struct ud_hset *s, const void *h)
 	return r;
 }
 
-int ud_hset_del(struct ud_hset *s, const void *h)
+/* Whether @h is in @s; with @del, remove it too. */
+static int lookup(struct ud_hset *s, const void *h, int del)
 {
 	int found = 0;
 
@@ -200,20 +201,19 @@ int ud_hset_del(struct ud_hset *s, const void *h)
 	if (s->cap) {
 		size_t i = find(s, h, &found);
 
-		if (found)
+		if (found && del)
 			s->slot[i] = GONE;
 	}
 	pthread_mutex_unlock(&s->lock);
 	return found;
 }
 
+int ud_hset_del(struct ud_hset *s, const void *h)
+{
+	return lookup(s, h, 1);
+}
+
 int ud_hset_has(struct ud_hset *s, const void *h)
 {
-	int found = 0;
-
-	pthread_mutex_lock(&s->lock);
-	if (s->cap)
-		find(s, h, &found);
-	pthread_mutex_unlock(&s->lock);
-	return found;
+	return lookup(s, h, 0);
 }
