@@ -4,6 +4,7 @@
  * libuiodma (the controller bound to uio_dma).
  *
  *   nvme-rw [--irq] [--seed N] [--nsid N] [--timeout-ms MS] PCI_ADDR
+ *   nvme-rw bench [OPTIONS] PCI_ADDR     (4 KiB random I/O: see bench.h)
  *
  * Brings the controller up (nvme.c), prints what IDENTIFY says, then
  * writes each transfer of a table from one hugepage zone, reads it back
@@ -25,7 +26,9 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <string.h>
 
+#include "bench.h"
 #include "common/app.h"
 #include "rw.h"
 
@@ -33,15 +36,15 @@
 static int irq_report(struct nvme_dev *n, int ret)
 {
 	int64_t a = ud_irq_ack(n->irq, n->admin.vector);
-	int64_t b = n->io.vector != n->admin.vector ? ud_irq_ack(n->irq, n->io.vector) : 0;
+	int64_t b = n->io[0].vector != n->admin.vector ? ud_irq_ack(n->irq, n->io[0].vector) : 0;
 
 	n->admin.interrupts += a > 0 ? (uint64_t)a : 0;
-	n->io.interrupts += b > 0 ? (uint64_t)b : 0;
+	n->io[0].interrupts += b > 0 ? (uint64_t)b : 0;
 	printf("interrupts (%s): admin vector %u: %" PRIu64 ", I/O vector %u: %" PRIu64 "\n",
 	       ud_irq_mode_name(ud_irq_mode(n->irq)), n->admin.vector,
-	       n->admin.interrupts, n->io.vector, n->io.interrupts);
-	if (!ret && n->io.interrupts == 0) {
-		app_err("--irq: no interrupt arrived on vector %u", n->io.vector);
+	       n->admin.interrupts, n->io[0].vector, n->io[0].interrupts);
+	if (!ret && n->io[0].interrupts == 0) {
+		app_err("--irq: no interrupt arrived on vector %u", n->io[0].vector);
 		return 1;
 	}
 	return ret;
@@ -61,6 +64,8 @@ int main(int argc, char **argv)
 	int c, irq = 0, bad = 0, ret;
 
 	app_init("nvme-rw");
+	if (argc > 1 && !strcmp(argv[1], "bench"))
+		return bench_main(argc - 1, argv + 1);
 	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
 		switch (c) {
 		case 'i': irq = 1; break;
@@ -74,7 +79,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: nvme-rw [--irq] [--seed N] [--nsid N] [--timeout-ms MS] PCI_ADDR\n");
 		return 2;
 	}
-	if (nvme_open(&n, argv[optind], (uint32_t)nsid, irq, (int)timeout_ms)) {
+	if (nvme_open(&n, argv[optind], &(struct nvme_config){ .nsid = (uint32_t)nsid,
+		      .use_irq = irq, .timeout_ms = (int)timeout_ms })) {
 		nvme_close(&n);
 		return 1;
 	}
@@ -83,7 +89,7 @@ int main(int argc, char **argv)
 	if (n.irq)
 		ret = irq_report(&n, ret);
 	printf("commands: %" PRIu64 " admin, %" PRIu64 " I/O\n", n.admin.commands,
-	       n.io.commands);
+	       n.io[0].commands);
 	if (nvme_close(&n)) {
 		app_err("shutdown failed");
 		ret = 1;

@@ -2,6 +2,7 @@
 /* A minimal userspace NVMe driver on libuiodma; see nvme.h. */
 #include <errno.h>
 #include <inttypes.h>
+#include <poll.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -9,7 +10,7 @@
 #include "nvme.h"
 
 #define ADMIN_DEPTH	32u
-#define IO_DEPTH	64u
+#define IO_DEPTH	64u		/* default entries per I/O queue */
 #define PRP_PER_LIST	(NVME_PAGE / 8u)
 
 /* ---- registers ---------------------------------------------------------- */
@@ -163,9 +164,9 @@ void nvme_print(struct nvme_dev *n, uint32_t nsid)
 	printf("nvme %s: %s, serial %s, firmware %s, version 0x%08x\n", n->addr,
 	       n->model, n->serial, n->firmware, ud_reg_read32(n->bar, NVME_REG_VS));
 	printf("  CAP 0x%016" PRIx64 ": doorbell stride %u bytes, max transfer %u KiB; "
-	       "admin queue %u entries, I/O queue %u entries; completion by %s\n",
-	       n->cap, 4u << n->dstrd, n->max_xfer >> 10, n->admin.depth,
-	       n->io.depth, n->irq ? "interrupt" : "polling");
+	       "admin queue %u entries, %u I/O queue pair%s of %u entries; completion by %s\n",
+	       n->cap, 4u << n->dstrd, n->max_xfer >> 10, n->admin.depth, n->nr_io,
+	       n->nr_io > 1 ? "s" : "", n->io[0].depth, n->irq ? "interrupt" : "polling");
 	printf("namespace %u: %" PRIu64 " blocks of %u bytes (%" PRIu64 " MiB)\n", nsid,
 	       n->ns_blocks, n->lba_size, (n->ns_blocks * n->lba_size) >> 20);
 }
@@ -342,9 +343,8 @@ static int identify(struct nvme_dev *n, uint32_t nsid)
 	return 0;
 }
 
-static int create_io_queues(struct nvme_dev *n)
+static int create_io_queue(struct nvme_dev *n, struct nvme_queue *q)
 {
-	struct nvme_queue *q = &n->io;
 	struct nvme_sqe c;
 
 	c = command(NVME_ADMIN_CREATE_CQ, 0);
@@ -365,8 +365,27 @@ static int create_io_queues(struct nvme_dev *n)
 		submit_wait(n, &n->admin, &c, NULL);
 		return -1;
 	}
-	n->io_ready = 1;
+	n->io_ready++;
 	return 0;
+}
+
+/* Delete the I/O queue pairs created, the last first. */
+static int delete_io_queues(struct nvme_dev *n)
+{
+	struct nvme_sqe c;
+	int ret = 0;
+
+	while (n->io_ready) {
+		uint16_t qid = n->io[--n->io_ready].qid;
+
+		c = command(NVME_ADMIN_DELETE_SQ, 0);
+		c.cdw10 = htole32(qid);
+		ret |= submit_wait(n, &n->admin, &c, NULL);
+		c = command(NVME_ADMIN_DELETE_CQ, 0);
+		c.cdw10 = htole32(qid);
+		ret |= submit_wait(n, &n->admin, &c, NULL);
+	}
+	return ret;
 }
 
 static int disable(struct nvme_dev *n)
@@ -379,17 +398,49 @@ static int disable(struct nvme_dev *n)
 	return wait_csts(n, NVME_CSTS_RDY, 0, to, "disable (CC.EN=0)");
 }
 
-int nvme_open(struct nvme_dev *n, const char *pci_addr, uint32_t nsid,
-	      int use_irq, int timeout_ms)
+/* Interrupts: vector 0 for the admin CQ (fixed by the spec), 1, 2, ...
+ * for the I/O CQs as far as the device has vectors, the rest sharing the
+ * last one. */
+static int enable_irqs(struct nvme_dev *n)
+{
+	unsigned int nvec;
+
+	n->irq = ud_irq_open_dev(n->dev);
+	if (!n->irq)
+		goto fail;
+	nvec = ud_irq_vectors(n->irq);
+	for (unsigned int v = 0; v < nvec && v <= n->nr_io; v++)
+		if (ud_irq_enable(n->irq, v))
+			goto fail;
+	for (unsigned int i = 0; i < n->nr_io; i++)
+		n->io[i].vector = i + 1 < nvec ? i + 1 : nvec - 1;
+	return 0;
+fail:
+	fprintf(stderr, "nvme: interrupts: %s\n", ud_errmsg());
+	return -1;
+}
+
+int nvme_open(struct nvme_dev *n, const char *pci_addr,
+	      const struct nvme_config *cfg)
 {
 	const struct ud_dev_info *info;
-	unsigned int io_vec = 0, mqes;
+	unsigned int mqes, depth;
+	uint32_t nsid = cfg->nsid ? cfg->nsid : 1;
 	size_t len;
 	int to;
 
 	memset(n, 0, sizeof(*n));
 	snprintf(n->addr, sizeof(n->addr), "%s", pci_addr);
-	n->timeout_ms = timeout_ms;
+	n->timeout_ms = cfg->timeout_ms ? cfg->timeout_ms : 5000;
+	n->nr_io = cfg->io_queues ? cfg->io_queues : 1;
+	depth = cfg->io_depth ? cfg->io_depth : IO_DEPTH;
+	if (n->nr_io > NVME_MAX_IOQ || depth < 2 || depth > NVME_MAX_DEPTH) {
+		fprintf(stderr, "nvme: %u I/O queues of %u entries: at most %u queues of "
+			"2 to %u entries\n", n->nr_io, depth, NVME_MAX_IOQ, NVME_MAX_DEPTH);
+		n->nr_io = 0;
+		errno = EINVAL;
+		return -1;
+	}
 
 	n->dev = app_dev_open("nvme", pci_addr, &n->bar, &len);
 	if (!n->dev)
@@ -414,31 +465,25 @@ int nvme_open(struct nvme_dev *n, const char *pci_addr, uint32_t nsid,
 		return -1;
 	}
 
-	if (use_irq) {
-		n->irq = ud_irq_open_dev(n->dev);
-		if (!n->irq || ud_irq_enable(n->irq, 0)) {
-			fprintf(stderr, "nvme: interrupts: %s\n", ud_errmsg());
-			return -1;
-		}
-		/* Admin CQ interrupts on vector 0 (fixed by the spec), the I/O
-		 * CQ on vector 1 when there is one (MSI-X, multi-message MSI). */
-		if (ud_irq_vectors(n->irq) > 1) {
-			io_vec = 1;
-			if (ud_irq_enable(n->irq, 1)) {
-				fprintf(stderr, "nvme: interrupts: %s\n", ud_errmsg());
-				return -1;
-			}
-		}
+	if (depth > mqes) {
+		fprintf(stderr, "nvme: I/O queues of %u entries: the controller takes at most "
+			"%u (CAP.MQES)\n", depth, mqes);
+		errno = EINVAL;
+		return -1;
 	}
+	if (cfg->use_irq && enable_irqs(n))
+		return -1;
 
 	n->mem = app_mem_open("nvme", NULL, NULL);
 	if (!n->mem)
 		return -1;
 	n->scratch = dma_zone(n, "identify", NVME_PAGE);
 	if (!n->scratch ||
-	    queue_alloc(n, &n->admin, 0, (uint16_t)(ADMIN_DEPTH < mqes ? ADMIN_DEPTH : mqes), 0) ||
-	    queue_alloc(n, &n->io, 1, (uint16_t)(IO_DEPTH < mqes ? IO_DEPTH : mqes), io_vec))
+	    queue_alloc(n, &n->admin, 0, (uint16_t)(ADMIN_DEPTH < mqes ? ADMIN_DEPTH : mqes), 0))
 		return -1;
+	for (unsigned int i = 0; i < n->nr_io; i++)
+		if (queue_alloc(n, &n->io[i], (uint16_t)(i + 1), (uint16_t)depth, n->io[i].vector))
+			return -1;
 
 	/* Reset: whatever the previous owner left, start from CC.EN=0; only
 	 * then may the controller DMA. */
@@ -458,25 +503,19 @@ int nvme_open(struct nvme_dev *n, const char *pci_addr, uint32_t nsid,
 	if (wait_csts(n, NVME_CSTS_RDY, NVME_CSTS_RDY, to, "enable (CC.EN=1)"))
 		return -1;
 
-	if (identify(n, nsid) || create_io_queues(n))
+	if (identify(n, nsid))
 		return -1;
+	for (unsigned int i = 0; i < n->nr_io; i++)
+		if (create_io_queue(n, &n->io[i]))
+			return -1;
 	return 0;
 }
 
 int nvme_close(struct nvme_dev *n)
 {
-	struct nvme_sqe c;
 	int ret = 0, to;
 
-	if (n->io_ready) {
-		c = command(NVME_ADMIN_DELETE_SQ, 0);
-		c.cdw10 = htole32(n->io.qid);
-		ret |= submit_wait(n, &n->admin, &c, NULL);
-		c = command(NVME_ADMIN_DELETE_CQ, 0);
-		c.cdw10 = htole32(n->io.qid);
-		ret |= submit_wait(n, &n->admin, &c, NULL);
-		n->io_ready = 0;
-	}
+	ret |= delete_io_queues(n);
 	if (n->bar && ud_reg_read32(n->bar, NVME_REG_CSTS) != 0xffffffffu) {
 		uint32_t cc = ud_reg_read32(n->bar, NVME_REG_CC);
 
@@ -497,7 +536,8 @@ int nvme_close(struct nvme_dev *n)
 	ud_dev_close(n->dev);		/* unmaps BAR0, stops bus mastering */
 	/* Only now, when the device can no longer DMA: */
 	queue_free(&n->admin);
-	queue_free(&n->io);
+	for (unsigned int i = 0; i < NVME_MAX_IOQ; i++)
+		queue_free(&n->io[i]);
 	ud_mem_close(n->mem);
 	memset(n, 0, sizeof(*n));
 	return ret ? -1 : 0;
@@ -505,14 +545,18 @@ int nvme_close(struct nvme_dev *n)
 
 /* ---- I/O ---------------------------------------------------------------- */
 
-int nvme_rw(struct nvme_dev *n, uint8_t opcode, uint32_t nsid, uint64_t slba,
-	    uint32_t nlb, void *buf)
+/*
+ * A READ or WRITE of @nlb blocks at @slba to or from @buf for the next
+ * slot of @q: checks the transfer, builds PRP1/PRP2 or a PRP list (the
+ * one of that slot).  Returns 0, or -1 with a message.
+ */
+static int rw_command(struct nvme_dev *n, struct nvme_queue *q, uint8_t opcode,
+		      uint32_t nsid, uint64_t slba, uint32_t nlb, void *buf,
+		      struct nvme_sqe *c)
 {
-	struct nvme_queue *q = &n->io;
 	uintptr_t va = (uintptr_t)buf;
 	size_t len = (size_t)nlb * n->lba_size, first, off;
 	uint64_t prp1, prp2 = 0, iova;
-	struct nvme_sqe c;
 
 	if (nlb == 0 || nlb > 0x10000 || len > n->max_xfer || (va & 3)) {
 		fprintf(stderr, "nvme: %s of %u blocks at %p: bad transfer (at most %u bytes, "
@@ -551,16 +595,107 @@ int nvme_rw(struct nvme_dev *n, uint8_t opcode, uint32_t nsid, uint64_t slba,
 		return -1;
 	}
 
-	c = command(opcode, nsid);
-	c.prp1 = htole64(prp1);
-	c.prp2 = htole64(prp2);
-	c.cdw10 = htole32((uint32_t)slba);
-	c.cdw11 = htole32((uint32_t)(slba >> 32));
-	c.cdw12 = htole32(nlb - 1);		/* 0's based */
+	*c = command(opcode, nsid);
+	c->prp1 = htole64(prp1);
+	c->prp2 = htole64(prp2);
+	c->cdw10 = htole32((uint32_t)slba);
+	c->cdw11 = htole32((uint32_t)(slba >> 32));
+	c->cdw12 = htole32(nlb - 1);		/* 0's based */
+	return 0;
+}
+
+int nvme_rw(struct nvme_dev *n, uint8_t opcode, uint32_t nsid, uint64_t slba,
+	    uint32_t nlb, void *buf)
+{
+	struct nvme_queue *q = &n->io[0];
+	struct nvme_sqe c;
+
+	if (rw_command(n, q, opcode, nsid, slba, nlb, buf, &c))
+		return -1;
 	if (submit_wait(n, q, &c, NULL)) {
 		fprintf(stderr, "nvme: the failed command: %s of %u blocks at LBA %" PRIu64 "\n",
 			opname(q, opcode), nlb, slba);
 		return -1;
+	}
+	return 0;
+}
+
+int nvme_submit(struct nvme_dev *n, unsigned int qi, uint8_t opcode,
+		uint32_t nsid, uint64_t slba, uint32_t nlb, void *buf,
+		uint16_t cid)
+{
+	struct nvme_queue *q = &n->io[qi];
+	struct nvme_sqe c;
+
+	if (rw_command(n, q, opcode, nsid, slba, nlb, buf, &c))
+		return -1;
+	c.cdw0 |= htole32((uint32_t)cid << 16);
+	if (ud_desc_post_copy(q->sq, &c, NULL)) {
+		fprintf(stderr, "nvme: submission queue %u is full\n", q->qid);
+		errno = ENOBUFS;
+		return -1;
+	}
+	return 0;
+}
+
+void nvme_flush(struct nvme_dev *n, unsigned int qi)
+{
+	ud_desc_doorbell(n->io[qi].sq);		/* SQ tail, after the entries */
+}
+
+unsigned int nvme_reap(struct nvme_dev *n, unsigned int qi,
+		       struct nvme_done *done, unsigned int max)
+{
+	struct nvme_queue *q = &n->io[qi];
+	unsigned int k = ud_desc_poll(q->cq, max);	/* phase tags, then rmb */
+	uint32_t sqhd = 0;
+
+	for (unsigned int i = 0; i < k; i++) {
+		const struct nvme_cqe *e = ud_desc_head_slot(q->cq, i);
+		uint32_t st = le32toh(e->status);
+
+		done[i].cid = (uint16_t)st;
+		done[i].status = (uint16_t)(st >> 17) & 0x7ff;
+		sqhd = le32toh(e->sq) & 0xffff;
+	}
+	if (!k)
+		return 0;
+	ud_desc_consume(q->cq, k, NULL);
+	ud_desc_doorbell(q->cq);		/* CQ head: the slots are the controller's */
+	ud_desc_reap_upto(q->sq, sqhd, NULL, q->depth);
+	if (n->irq && ud_irq_mode(n->irq) == UD_IRQ_LEGACY)
+		ud_irq_unmask(n->irq, 0);
+	q->commands += k;
+	return k;
+}
+
+int nvme_wait_irq(struct nvme_dev *n, int timeout_ms)
+{
+	struct pollfd pf[NVME_MAX_IOQ];
+	unsigned int k = 0;
+
+	/* The I/O queues' vectors, each once (the last ones may share). */
+	for (unsigned int i = 0; i < n->nr_io; i++)
+		if (!i || n->io[i].vector != n->io[i - 1].vector)
+			pf[k++] = (struct pollfd){ .fd = ud_irq_fd(n->irq, n->io[i].vector),
+						   .events = POLLIN };
+	if (poll(pf, k, timeout_ms) < 0 && errno != EINTR) {
+		fprintf(stderr, "nvme: waiting for interrupts: %s\n", strerror(errno));
+		return -1;
+	}
+	for (unsigned int i = 0, j = 0; i < n->nr_io; i++) {
+		int64_t c;
+
+		if (i && n->io[i].vector == n->io[i - 1].vector)
+			continue;
+		if (!(pf[j++].revents & POLLIN))
+			continue;
+		c = ud_irq_ack(n->irq, n->io[i].vector);
+		if (c < 0) {
+			fprintf(stderr, "nvme: interrupts: %s\n", ud_errmsg());
+			return -1;
+		}
+		n->io[i].interrupts += (uint64_t)c;
 	}
 	return 0;
 }

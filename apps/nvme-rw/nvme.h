@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * A minimal userspace NVMe driver on libuiodma, in the style of SPDK and
- * ixy: one admin queue pair, one I/O queue pair, one command in flight,
- * completions found by polling the phase tag (or woken by the MSI-X vector
- * of the queue with --irq).
+ * ixy: one admin queue pair and one or more I/O queue pairs; commands one
+ * at a time (nvme_rw(): submit, wait) or many in flight (nvme_submit(),
+ * nvme_flush(), nvme_reap()); completions found by polling the phase tag
+ * (or woken by the MSI-X vector of the queue).
  *
  * Each queue is a descriptor ring of libuiodma (uiodma/desc.h): a
  * submission queue is a producer ring (ud_desc_doorbell() writes its tail
@@ -63,6 +64,8 @@
 #define NVME_CMD_READ		0x02
 
 #define NVME_PAGE		4096u	/* the memory page size we configure (MPS=0) */
+#define NVME_MAX_IOQ		8u	/* I/O queue pairs at most */
+#define NVME_MAX_DEPTH		256u	/* entries per I/O queue at most */
 
 /* Submission queue entry: 64 bytes. */
 struct nvme_sqe {
@@ -109,8 +112,10 @@ struct nvme_dev {
 	uint64_t cap;
 	unsigned int dstrd;		/* doorbell stride: 4 << CAP.DSTRD bytes */
 	int timeout_ms;			/* per command */
-	struct nvme_queue admin, io;
-	int io_ready;
+	struct nvme_queue admin;
+	struct nvme_queue io[NVME_MAX_IOQ];	/* qid 1, 2, ... */
+	unsigned int nr_io;		/* I/O queue pairs asked for */
+	unsigned int io_ready;		/* of them created on the controller */
 	uint16_t last_status;		/* status field (SCT 10:8, SC 7:0) of the
 					 * last completion; 0: success */
 	void *scratch;			/* 4 KiB for IDENTIFY */
@@ -121,20 +126,31 @@ struct nvme_dev {
 	uint32_t lba_size;
 };
 
+/* What nvme_open() brings up; zero fields take the defaults. */
+struct nvme_config {
+	uint32_t nsid;		/* namespace to IDENTIFY (default 1) */
+	int use_irq;		/* wait on MSI-X vectors (0 admin, 1.. the I/O
+				 * queues) instead of spinning */
+	int timeout_ms;		/* bounds every wait (default 5000) */
+	unsigned io_queues;	/* I/O queue pairs, 1 to NVME_MAX_IOQ (1) */
+	unsigned io_depth;	/* entries per I/O queue, 2 to NVME_MAX_DEPTH
+				 * (64); at most CAP.MQES + 1 */
+};
+
 /*
  * nvme_open() - take the controller at @pci_addr (bound to uio_dma), reset
- * it, bring up the admin queue, IDENTIFY controller and namespace @nsid,
- * and create I/O queue pair 1.  @use_irq: wait on MSI-X vectors (0 admin,
- * 1 I/O) instead of spinning.  @timeout_ms bounds every wait.
+ * it, bring up the admin queue, IDENTIFY the controller and @cfg->nsid,
+ * and create the I/O queue pairs.
  * Returns 0, or -1 with a message on stderr naming the cause.
  */
-int nvme_open(struct nvme_dev *n, const char *pci_addr, uint32_t nsid,
-	      int use_irq, int timeout_ms);
+int nvme_open(struct nvme_dev *n, const char *pci_addr,
+	      const struct nvme_config *cfg);
 
 /*
  * nvme_close() - delete the I/O queues, shut the controller down (CC.SHN,
  * then CC.EN=0), release the device (bus mastering off), then free the
  * rings and the memory.  Also releases what a failed nvme_open() took.
+ * Commands still in flight are abandoned (the controller is shut down).
  * Returns 0, or -1 if part of the shutdown failed (message on stderr).
  */
 int nvme_close(struct nvme_dev *n);
@@ -149,6 +165,43 @@ int nvme_close(struct nvme_dev *n);
  */
 int nvme_rw(struct nvme_dev *n, uint8_t opcode, uint32_t nsid, uint64_t slba,
 	    uint32_t nlb, void *buf);
+
+/* A completion taken off an I/O queue by nvme_reap(). */
+struct nvme_done {
+	uint16_t cid;		/* the command's id, as given to nvme_submit() */
+	uint16_t status;	/* status field: SCT 10:8, SC 7:0; 0 success */
+};
+
+/*
+ * nvme_submit() - post a READ or WRITE (@opcode) of @nlb blocks at @slba
+ * of @nsid to or from @buf (as nvme_rw() wants it) on I/O queue @qi (0 is
+ * qid 1), with command id @cid, without waiting; the controller sees it at
+ * the next nvme_flush().  The caller keeps its ids unique among the
+ * commands in flight on the queue, and no more in flight than the queue's
+ * depth - 1.
+ * Returns 0, or -1 with a message on stderr (errno ENOBUFS: the SQ is
+ * full; EINVAL: a bad transfer).
+ */
+int nvme_submit(struct nvme_dev *n, unsigned int qi, uint8_t opcode,
+		uint32_t nsid, uint64_t slba, uint32_t nlb, void *buf,
+		uint16_t cid);
+
+/* nvme_flush() - ring I/O queue @qi's SQ tail doorbell. */
+void nvme_flush(struct nvme_dev *n, unsigned int qi);
+
+/*
+ * nvme_reap() - take up to @max completions off I/O queue @qi (polling
+ * the phase tags), hand the slots back (CQ head doorbell), and free the SQ
+ * slots the controller has read.  Returns how many were stored in @done.
+ */
+unsigned int nvme_reap(struct nvme_dev *n, unsigned int qi,
+		       struct nvme_done *done, unsigned int max);
+
+/*
+ * nvme_wait_irq() - with interrupts, sleep up to @timeout_ms for an I/O
+ * queue's vector (any of them).  Returns 0, or -1 with a message.
+ */
+int nvme_wait_irq(struct nvme_dev *n, int timeout_ms);
 
 /*
  * nvme_print() - print what the controller and namespace @nsid are: model,

@@ -42,7 +42,7 @@ static void wrap_block(const struct nvme_dev *n, uint8_t *buf, uint64_t lba)
  * reads of what was written. */
 static int wrap(struct nvme_dev *n, uint8_t *w)
 {
-	unsigned blocks = 5u * n->io.depth / 2;
+	unsigned blocks = 5u * n->io[0].depth / 2;
 	uint8_t *r = w + NVME_PAGE;
 
 	if (WRAP_LBA + blocks > n->ns_blocks || n->lba_size > NVME_PAGE) {
@@ -67,9 +67,9 @@ static int wrap(struct nvme_dev *n, uint8_t *w)
 	}
 	printf("%" PRIu64 " commands through an I/O queue of %u entries: %" PRIu64
 	       " passes, the host now expects phase %u at CQ head %u\n",
-	       n->io.commands, n->io.depth, n->io.commands / n->io.depth,
-	       ud_desc_ring_phase(n->io.cq), ud_desc_ring_head(n->io.cq));
-	return n->io.commands < 4u * n->io.depth;
+	       n->io[0].commands, n->io[0].depth, n->io[0].commands / n->io[0].depth,
+	       ud_desc_ring_phase(n->io[0].cq), ud_desc_ring_head(n->io[0].cq));
+	return n->io[0].commands < 4u * n->io[0].depth;
 }
 
 /* Read one block past the end of namespace 1 into @buf. */
@@ -93,7 +93,7 @@ static int with_nvme(const char *addr, int (*fn)(struct nvme_dev *, uint8_t *))
 	struct ud_zone *z;
 	int ret = 1;
 
-	if (!nvme_open(&n, addr, 1, 0, 5000)) {
+	if (!nvme_open(&n, addr, &(struct nvme_config){ .nsid = 1 })) {
 		nvme_print(&n, 1);
 		z = app_zone(n.mem, "harness-buf", 2 * NVME_PAGE, NVME_PAGE, 0, 0);
 		ret = z ? fn(&n, ud_zone_addr(z)) : 1;
