@@ -192,6 +192,12 @@ run_bounded() {
 		sleep 0.1
 		_i=$((_i + 1))
 	done
+	# Where its threads are stuck, for the report.
+	for _t in /proc/$_rbpid/task/*; do
+		[ -e "$_t/stack" ] || continue
+		echo "    still running after ${_secs}s: $(cat "$_t/comm") (task ${_t##*/}, state $(cut -d' ' -f3 "$_t/stat")):"
+		sed 's/^/        /' "$_t/stack"
+	done
 	kill -9 $_rbpid 2>/dev/null
 	sleep 0.5
 	ended $_rbpid && wait $_rbpid
@@ -206,4 +212,24 @@ at_least() {
 	else
 		fail "$1-${3:-0}" "$4"
 	fi
+}
+
+# race_run NAME SECS BDF CYCLES RELOAD_EVERY THREADS: one racetest run
+# (progs/racetest.c, given at most SECS) and its checks.
+race_run() {
+	run_bounded "$2" /tmp/race.out racetest "$3" "$4" "$5" "$6" \
+		"/lib/modules/$(uname -r)/extra/uio_dma.ko"
+	_rc=$?
+	sed 's/^/    /' /tmp/race.out
+	_v() { sed -n "s/^race: $1 \([0-9-]*\).*/\1/p" /tmp/race.out; }
+	_c=$(_v cycles) _r=$(_v reloads)
+	if [ "$_rc" = 0 ]; then
+		pass "$1-cycles-${_c}-reloads-${_r}"
+	else
+		fail "$1-cycles-${_c:-0}-reloads-${_r:-0}" "racetest exited $_rc"
+	fi
+	expect "$1-module-refcount-0" 0 "$(_v refcnt)"
+	expect "$1-no-pin-leak" 0 "$(_v pins_leaked)"
+	expect "$1-no-hugepage-leak" 0 "$(_v hugepages_leaked)"
+	expect "$1-bound-at-end" 1 "$(_v bound_at_end)"
 }

@@ -17,7 +17,7 @@ bind uio_dma "$edu"
 bind uio_dma "$nic1"
 bind uio_dma "$nic2"
 rounds=24
-run_bounded 90 /tmp/crash.out crashtest "$edu" $rounds 0x5eed "$nic1" "$nic2"
+run_bounded 75 /tmp/crash.out crashtest "$edu" $rounds 0x5eed "$nic1" "$nic2"
 rc=$?
 sed 's/^/    /' /tmp/crash.out
 crash_val() { sed -n "s/^crash: $1 //p" /tmp/crash.out; }

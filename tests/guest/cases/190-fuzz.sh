@@ -10,7 +10,7 @@ edu=$(pci_find $EDU 1)
 echo 8 > /proc/sys/vm/nr_hugepages
 load_uio_dma
 bind uio_dma "$edu"
-run_bounded 100 /tmp/fuzz.out ioctlfuzz "$edu" 110000 0xf00d 252
+run_bounded 60 /tmp/fuzz.out ioctlfuzz "$edu" 110000 0xf00d 252
 rc=$?
 sed 's/^/    /' /tmp/fuzz.out
 fuzz_val() { sed -n "s/^fuzz: $1 \([0-9-]*\).*/\1/p" /tmp/fuzz.out; }

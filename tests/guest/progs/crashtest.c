@@ -10,8 +10,8 @@
  * through either), pins two 2 MiB hugepages of its own, a hugepage the
  * controller shares with it (memfd) and 64 KiB of small pages, proves one
  * DMA round trip (the "next run works"), then keeps the DMA engine busy
- * with transfers into those hugepages until it is SIGKILLed at a random
- * moment.  With NICs given, e1000e-loop runs frames between them meanwhile
+ * with transfers into those hugepages, and a second thread pinning and
+ * unpinning small pages, until it is SIGKILLed at a random moment.  With NICs given, e1000e-loop runs frames between them meanwhile
  * and is SIGKILLed at its own random moment; then both NICs have bus
  * mastering off and were reset (unless the module says they cannot be).  In every third round the
  * victim first forks a holder that inherits /dev/uioN (without the control
@@ -34,6 +34,7 @@
  */
 #include <inttypes.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
@@ -174,6 +175,30 @@ static void __attribute__((noreturn)) dma_forever(volatile uint32_t *bar,
 	}
 }
 
+struct pinner {
+	int ctl;
+	uint8_t *mem;
+};
+
+/* PIN and UNPIN small pages over and over (a second thread of the victim). */
+static void *pin_forever(void *arg)
+{
+	struct pinner *pn = arg;
+	uint64_t pa[SMALL / 4096];
+
+	for (;;) {
+		struct uio_dma_pin p = {
+			.vaddr = (uintptr_t)pn->mem, .len = SMALL,
+			.page_size = 4096, .pa_array = (uintptr_t)pa,
+		};
+
+		if (ioctl(pn->ctl, UIO_DMA_IOC_PIN, &p) == 0)
+			ioctl(pn->ctl, UIO_DMA_IOC_UNPIN, &p.handle);
+		usleep_(100);	/* leave the controller some CPU */
+	}
+	return NULL;
+}
+
 static void __attribute__((noreturn)) victim(int round, int holder, int wfd)
 {
 	int ctl_first = round & 1, u, ctl;
@@ -240,6 +265,19 @@ static void __attribute__((noreturn)) victim(int round, int holder, int wfd)
 			}
 			send_msg(wfd, 'H');
 			dma_forever(bar, pa, seed ^ 0x9e3779b9u);
+		}
+	}
+	/* Killed in the middle of PIN and UNPIN too. */
+	{
+		static struct pinner pn;
+		pthread_t t;
+
+		pn.ctl = ctl;
+		pn.mem = mmap(NULL, SMALL, PROT_READ | PROT_WRITE,
+			      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (pn.mem != MAP_FAILED) {
+			memset(pn.mem, 0, SMALL);
+			pthread_create(&t, NULL, pin_forever, &pn);
 		}
 	}
 	dma_forever(bar, pa, seed + (unsigned)round);
