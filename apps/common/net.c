@@ -49,13 +49,18 @@ uint16_t net_csum_fold(uint32_t sum)
 	return (uint16_t)~sum;
 }
 
-uint16_t net_l4_csum(const uint8_t *ip, const uint8_t *l4, size_t len)
+uint32_t net_l4_sum(const uint8_t *ip, const uint8_t *l4, size_t len)
 {
 	uint32_t sum = net_csum_add(0, ip + NET_IP_SRC, 8);	/* src, dst */
 
 	sum += ip[NET_IP_PROTO];
 	sum += (uint32_t)len;
-	return net_csum_fold(net_csum_add(sum, l4, len));
+	return net_csum_add(sum, l4, len);
+}
+
+uint16_t net_l4_csum(const uint8_t *ip, const uint8_t *l4, size_t len)
+{
+	return net_csum_fold(net_l4_sum(ip, l4, len));
 }
 
 void net_ipv4_header(uint8_t *ip, const uint8_t src[4], const uint8_t dst[4],

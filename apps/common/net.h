@@ -99,6 +99,17 @@ uint16_t net_csum_fold(uint32_t sum);
 uint16_t net_l4_csum(const uint8_t *ip, const uint8_t *l4, size_t len);
 
 /**
+ * net_l4_sum() - net_l4_csum() before folding: the one's-complement sum,
+ * to which a sender adds the fields it changes per datagram (RFC 1624).
+ * @ip: the IPv4 header.
+ * @l4: the UDP header and payload.
+ * @len: their length.
+ *
+ * Return: the unfolded sum; net_csum_fold() makes it the checksum.
+ */
+uint32_t net_l4_sum(const uint8_t *ip, const uint8_t *l4, size_t len);
+
+/**
  * net_ipv4_header() - write a 20-byte IPv4 header with its checksum.
  * @ip: where the header goes.
  * @src: source address.

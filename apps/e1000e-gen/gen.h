@@ -6,6 +6,9 @@
  * their payloads numbered and patterned (stream.h), in bursts: a bulk get
  * from the buffer pool, one bulk post to the TX ring, one doorbell; at full
  * speed, or paced to a rate (sleeping while the next frame is not yet due).
+ * Every TX buffer is given the whole frame once, at the start; per frame
+ * only the sequence number, the IPv4 identification and the two checksums
+ * (updated incrementally) are written.
  * Frames that arrive meanwhile are taken off the RX ring and given back.
  *
  * gen_rx() takes bursts off the RX ring and counts the UDP datagrams to one

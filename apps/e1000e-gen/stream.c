@@ -7,17 +7,22 @@
 #include "common/net.h"
 #include "stream.h"
 
-static uint8_t pattern(uint32_t seq, unsigned i)
+static uint8_t pattern(unsigned i)
 {
-	return (uint8_t)(seq * 7u + (seq >> 8) + i * 13u + 1u);
+	return (uint8_t)(i * 13u + (i >> 8) + 1u);
 }
 
 void stream_fill(uint8_t *p, unsigned len, uint32_t seq)
 {
 	net_put32(p, STREAM_MAGIC);
-	net_put32(p + 4, seq);
+	stream_set_seq(p, seq);
 	for (unsigned i = STREAM_HLEN; i < len; i++)
-		p[i] = pattern(seq, i);
+		p[i] = pattern(i);
+}
+
+void stream_set_seq(uint8_t *p, uint32_t seq)
+{
+	net_put32(p + 4, seq);
 }
 
 enum stream_kind stream_check(const uint8_t *p, unsigned len, uint32_t *seq)
@@ -30,7 +35,7 @@ enum stream_kind stream_check(const uint8_t *p, unsigned len, uint32_t *seq)
 	if (net_get32(p) != STREAM_MAGIC)
 		return STREAM_FOREIGN;
 	for (unsigned i = STREAM_HLEN; i < len; i++)
-		if (p[i] != pattern(*seq, i))
+		if (p[i] != pattern(i))
 			return STREAM_CORRUPT;
 	return STREAM_OURS;
 }

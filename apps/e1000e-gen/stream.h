@@ -5,9 +5,11 @@
  * side of the guest tests, tests/guest/progs/udpcheck.c) counts what came.
  *
  * Payload: a magic number, the sequence number (both big-endian), then a
- * pattern derived from the sequence number and the byte's offset, so a
- * datagram that is truncated, shifted or mixed with another one fails the
- * check.  The shortest frame (60 bytes) carries 18 bytes of payload.  The
+ * pattern derived from each byte's offset (with no period shorter than
+ * 64 KiB), so a datagram that is truncated, shifted or corrupted fails the
+ * check.  Only the sequence number changes from one datagram to the next:
+ * a sender writes the rest of a buffer once and then just the number
+ * (stream_set_seq()), as fast generators do.  The shortest frame (60 bytes) carries 18 bytes of payload.  The
  * kernel's pktgen puts its own magic number and a sequence number in the
  * same place (struct pktgen_hdr: magic, seq_num, time); its datagrams are
  * counted by sequence number, their payload is not checked.
@@ -42,6 +44,13 @@ enum stream_kind {
  * @seq: the sequence number.
  */
 void stream_fill(uint8_t *p, unsigned len, uint32_t seq);
+
+/**
+ * stream_set_seq() - change the sequence number of a filled payload.
+ * @p: the payload, filled by stream_fill().
+ * @seq: the new number.
+ */
+void stream_set_seq(uint8_t *p, uint32_t seq);
 
 /**
  * stream_check() - what a received payload is.
