@@ -17,7 +17,7 @@ for t in "$@"; do
 	unit)  pkgs="$pkgs check libudev-dev pkg-config" ;;
 	kmod)  pkgs="$pkgs sparse kmod dkms" ;;
 	guest) pkgs="$pkgs qemu-system-x86 ipxe-qemu busybox-static cpio xz-utils zstd kmod udev" ;;
-	bench) pkgs="$pkgs libdpdk-dev pkg-config" ;;
+	bench) pkgs="$pkgs libdpdk-dev pkg-config fio" ;;
 	fuzz)  pkgs="$pkgs clang libclang-rt-14-dev" ;;
 	pkg)   pkgs="$pkgs gcc g++ clang make pkg-config libudev-dev dpkg-dev debhelper dh-dkms dkms lintian abigail-tools debootstrap man-db groff-base" ;;
 	*) echo "deps.sh: unknown target '$t'" >&2; exit 2 ;;

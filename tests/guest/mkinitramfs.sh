@@ -51,6 +51,9 @@ depmod -b "$root" "$rel"
 for b in "$build"/guest/bin/* "$build"/tools/* "$build"/apps/*; do
 	[ -f "$b" ] && [ -x "$b" ] && cp "$b" "$root/guest/bin/"
 done
+# fio, the kernel's side of make bench's NVMe comparison, when the host
+# has it (scripts/deps.sh bench installs it).
+[ -x /usr/bin/fio ] && cp /usr/bin/fio "$root/guest/bin/"
 [ -f "$build/lib/libuiodma.so" ] &&
 	cp "$build/lib/libuiodma.so" "$root/lib/libuiodma.so.0"
 for b in "$root"/guest/bin/*; do
