@@ -96,6 +96,18 @@ wait_for() {
 	return 1
 }
 
+# wait_gone PID SECONDS: wait up to SECONDS for PID to end; 0 if it did
+# (collect its status with wait), 1 if it still runs.
+wait_gone() {
+	_t=$(($2 * 10))
+	while kill -0 "$1" 2>/dev/null; do
+		[ $_t -le 0 ] && return 1
+		sleep 0.1
+		_t=$((_t - 1))
+	done
+	return 0
+}
+
 # netif_of BDF: the network interface of a device bound to a NIC driver.
 netif_of() {
 	ls "/sys/bus/pci/devices/$1/net" 2>/dev/null | head -n 1

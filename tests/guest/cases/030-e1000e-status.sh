@@ -1,6 +1,7 @@
 # An e1000e binds; its STATUS register reads the same through the UIO map
 # as through sysfs resource0; bridges are refused.
 nic=$(pci_find $E1000E 1) || { fail e1000e-present "no e1000e"; return; }
+load_uio_dma
 check bind-e1000e bind uio_dma "$nic"
 u=$(uio_of "$nic")
 check e1000e-maps-match-bars uiotest maps "$u"

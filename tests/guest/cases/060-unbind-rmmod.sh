@@ -1,13 +1,13 @@
 # Unbind wakes a blocked reader with EIO; rebind works; rmmod works.
 edu=$(pci_find $EDU)
+load_uio_dma intr_mode=legacy
+bind uio_dma "$edu"
 u=$(uio_of "$edu")
 uiotest wait-removed "$u" > /tmp/wait.out 2>&1 &
 pid=$!
 sleep 1
 check unbind-edu-while-waiting unbind "$edu"
-i=0
-while kill -0 $pid 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
-if kill -0 $pid 2>/dev/null; then
+if ! wait_gone $pid 5; then
 	fail blocked-reader-woken "reader still blocked 5 s after unbind"
 	kill -9 $pid
 else

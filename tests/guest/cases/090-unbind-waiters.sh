@@ -12,9 +12,7 @@ for how in read wait epoll; do
 	pid=$!
 	sleep 1
 	unbind "$edu"
-	i=0
-	while kill -0 $pid 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
-	if kill -0 $pid 2>/dev/null; then
+	if ! wait_gone $pid 5; then
 		kill -9 $pid
 		fail unbind-wakes-$how "still blocked 5 s after unbind"
 	else
