@@ -1,13 +1,30 @@
-# Bus mastering on only while /dev/uioN is open, off after close and after
-# the holder is killed.
+# Bus mastering follows the holder of /dev/uioN: off until it is opened; on
+# at open only for a device uio_dma reset since its last holder (e1000e
+# behind its root port), else the holder turns it on (edu on the root
+# complex, which nothing can reset); off after the last close and after the
+# holder is killed.  Leaves edu bound as it found it, the e1000e unbound.
 edu=$(pci_find $EDU)
-u=$(uio_of "$edu")
-check busmaster-open-close uiotest busmaster "$u"
-uiotest hold "$u" 30 &
-pid=$!
-sleep 1
-bm_on() { [ $(( $(od -An -tu1 -j4 -N1 "/sys/bus/pci/devices/$edu/config") & 4 )) -ne 0 ]; }
-check busmaster-on-while-held bm_on
-kill -9 $pid
-wait $pid 2>/dev/null
-if bm_on; then fail busmaster-off-after-kill "still on"; else pass busmaster-off-after-kill; fi
+nic=$(pci_find $E1000E 1)
+lsmod | grep -q '^uio_dma ' || modprobe uio_dma
+edu_was=$(driver_of "$edu")
+[ "$edu_was" = uio_dma ] || bind uio_dma "$edu"
+bind uio_dma "$nic"
+bm_on() { [ $(( $(od -An -tu1 -j4 -N1 "/sys/bus/pci/devices/$1/config") & 4 )) -ne 0 ]; }
+for d in "$edu" "$nic"; do
+	n=edu
+	[ "$d" = "$nic" ] && n=e1000e
+	u=$(uio_of "$d")
+	check busmaster-open-close-$n uiotest busmaster "$u"
+	uiotest hold "$u" 30 &
+	pid=$!
+	check busmaster-on-while-held-$n wait_for 5 bm_on "$d"
+	kill -9 $pid
+	wait $pid 2>/dev/null
+	if bm_on "$d"; then
+		fail busmaster-off-after-kill-$n "still on"
+	else
+		pass busmaster-off-after-kill-$n
+	fi
+done
+unbind "$nic"
+[ "$edu_was" = uio_dma ] || unbind "$edu"

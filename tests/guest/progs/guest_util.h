@@ -15,9 +15,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <uiodma/uio_dma_ioctl.h>
 
 /* The UIO node under test, e.g. "uio0". */
 static const char *uio;
@@ -101,6 +104,19 @@ static inline uint64_t resource_size(int bar)
 	return start ? end - start + 1 : 0;
 }
 
+/* open(@flags) the path formatted from @fmt into @path, or die naming it. */
+static inline int vopen_path(char *path, size_t len, int flags,
+			     const char *fmt, va_list ap)
+{
+	int fd;
+
+	vsnprintf(path, len, fmt, ap);
+	fd = open(path, flags);
+	if (fd < 0)
+		die("cannot open %s: %s", path, strerror(errno));
+	return fd;
+}
+
 /* open(O_RDWR) the path printf-formatted from @fmt, or die naming it. */
 static inline int open_rw(const char *fmt, ...)
 	__attribute__((format(printf, 1, 2)));
@@ -112,17 +128,75 @@ static inline int open_rw(const char *fmt, ...)
 	int fd;
 
 	va_start(ap, fmt);
-	vsnprintf(path, sizeof(path), fmt, ap);
+	fd = vopen_path(path, sizeof(path), O_RDWR, fmt, ap);
 	va_end(ap);
-	fd = open(path, O_RDWR);
-	if (fd < 0)
-		die("cannot open %s: %s", path, strerror(errno));
 	return fd;
+}
+
+/* Write @val to the sysfs file printf-formatted from @fmt, or die. */
+static inline void write_sysfs(const char *val, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static inline void write_sysfs(const char *val, const char *fmt, ...)
+{
+	char path[256];
+	va_list ap;
+	int fd;
+
+	va_start(ap, fmt);
+	fd = vopen_path(path, sizeof(path), O_WRONLY, fmt, ap);
+	va_end(ap);
+	if (write(fd, val, strlen(val)) != (ssize_t)strlen(val))
+		die("write '%s' to %s: %s", val, path, strerror(errno));
+	close(fd);
 }
 
 static inline int open_uio(void)
 {
 	return open_rw("/dev/%s", uio);
+}
+
+/* The PCI address of the device behind @uio, e.g. "0000:00:02.0". */
+static inline const char *pci_of_uio(void)
+{
+	static char bdf[256];
+	char path[256], link[256];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/sys/class/uio/%s/device", uio);
+	n = readlink(path, link, sizeof(link) - 1);
+	if (n < 0)
+		die("readlink %s: %s", path, strerror(errno));
+	link[n] = '\0';
+	snprintf(bdf, sizeof(bdf), "%s", strrchr(link, '/') ? strrchr(link, '/') + 1 : link);
+	return bdf;
+}
+
+/*
+ * Hold /dev/uioN for a test that makes the device send MSIs or DMA.  Where
+ * uio_dma opened it with bus mastering off (a device it could not reset
+ * since the last holder: UIO_DMA_INFO_NOT_RESET), turn it on, as a holder
+ * does once it has stopped the device: these tests leave nothing running
+ * on it.  Under other UIO drivers this is the open alone.
+ */
+static inline int hold_uio(void)
+{
+	struct uio_dma_dev_info info;
+	int fd = open_uio(), ctl;
+	char path[300];
+	uint32_t on = 1;
+
+	snprintf(path, sizeof(path), "/dev/uio_dma/%s", pci_of_uio());
+	ctl = open(path, O_RDWR);
+	if (ctl < 0)
+		return fd;
+	memset(&info, 0, sizeof(info));
+	if (!ioctl(ctl, UIO_DMA_IOC_INFO, &info) &&
+	    (info.flags & UIO_DMA_INFO_NOT_RESET) &&
+	    ioctl(ctl, UIO_DMA_IOC_BUS_MASTER, &on))
+		die("UIO_DMA_IOC_BUS_MASTER on %s: %s", path, strerror(errno));
+	close(ctl);
+	return fd;
 }
 
 static inline volatile uint32_t *map_bar(int fd, int bar, size_t *len)
@@ -199,6 +273,34 @@ static inline uint32_t rd32(volatile uint32_t *bar, uint32_t off)
 static inline void wr32(volatile uint32_t *bar, uint32_t off, uint32_t v)
 {
 	bar[off / 4] = v;
+}
+
+/* ---- e1000e (82574): interrupt causes fired through ICS, one per MSI-X
+ * vector */
+#define E1000_CTRL_EXT	0x00018
+#define E1000_ICS	0x000C8
+#define E1000_IMS	0x000D0
+#define E1000_IMC	0x000D8
+#define E1000_EIAC	0x000DC
+#define E1000_IVAR	0x000E4
+#define CTRL_EXT_IAME	(1u << 27)
+#define ICR_RXQ0	(1u << 20)	/* RXQ0, RXQ1, TXQ0, TXQ1, OTHER */
+#define E1000E_NVEC	5
+#define IVAR_VALID	0x8u
+
+/* Route cause i (ICR_RXQ0 << i) to MSI-X vector i, auto-cleared once its
+ * vector fired, and enable all five: writing it to E1000_ICS fires vector i. */
+static inline void e1000e_route_msix(volatile uint32_t *bar)
+{
+	uint32_t all = ((1u << E1000E_NVEC) - 1) * ICR_RXQ0, ivar = 0;
+
+	for (unsigned int i = 0; i < E1000E_NVEC; i++)
+		ivar |= (IVAR_VALID | i) << (4 * i);
+	wr32(bar, E1000_IMC, ~0u);
+	wr32(bar, E1000_IVAR, ivar);
+	wr32(bar, E1000_EIAC, all);
+	wr32(bar, E1000_CTRL_EXT, rd32(bar, E1000_CTRL_EXT) | CTRL_EXT_IAME);
+	wr32(bar, E1000_IMS, all);
 }
 
 /* ---- memory, pin and bus-master accounting (crash, race, fuzz tests) */

@@ -18,18 +18,6 @@
 
 #include "guest_util.h"
 
-/* e1000e (82574) registers and interrupt causes. */
-#define E1000_CTRL_EXT	0x00018
-#define E1000_ICS	0x000C8
-#define E1000_IMS	0x000D0
-#define E1000_IMC	0x000D8
-#define E1000_EIAC	0x000DC
-#define E1000_IVAR	0x000E4
-#define CTRL_EXT_IAME	(1u << 27)
-#define ICR_RXQ0	(1u << 20)	/* RXQ0, RXQ1, TXQ0, TXQ1, OTHER */
-#define E1000E_NVEC	5
-#define IVAR_VALID	0x8u
-
 #define EDU_IRQ_STATUS	0x24
 #define EDU_IRQ_RAISE	0x60
 #define EDU_IRQ_ACK	0x64
@@ -50,7 +38,7 @@ static volatile uint32_t *bar0(const char *bdf)
 	size_t len;
 
 	uio = uio_of_pci(bdf);
-	return map_bar(open_uio(), 0, &len);
+	return map_bar(hold_uio(), 0, &len);
 }
 
 /* Consume everything pending on every vector; return the total. */
@@ -74,7 +62,6 @@ static int cmd_e1000e_msix(const char *bdf)
 {
 	struct ud_irq *irq = open_irq(bdf);
 	volatile uint32_t *bar = bar0(bdf);
-	uint32_t all = ((1u << E1000E_NVEC) - 1) * ICR_RXQ0, ivar = 0;
 	uint64_t counts[E1000E_NVEC];
 	int bad = 0;
 
@@ -83,14 +70,7 @@ static int cmd_e1000e_msix(const char *bdf)
 	if (ud_irq_enable_all(irq))
 		die("ud_irq_enable_all: %s", ud_errmsg());
 
-	/* Cause i -> vector i; auto-clear each cause once its vector fired. */
-	for (unsigned int i = 0; i < E1000E_NVEC; i++)
-		ivar |= (IVAR_VALID | i) << (4 * i);
-	wr32(bar, E1000_IMC, ~0u);
-	wr32(bar, E1000_IVAR, ivar);
-	wr32(bar, E1000_EIAC, all);
-	wr32(bar, E1000_CTRL_EXT, rd32(bar, E1000_CTRL_EXT) | CTRL_EXT_IAME);
-	wr32(bar, E1000_IMS, all);
+	e1000e_route_msix(bar);
 	msleep(20);
 	drain(irq, NULL);
 

@@ -10,8 +10,11 @@
  *   uiotest edu-id UIO               edu identification and liveness
  *   uiotest edu-irq UIO              INTx/MSI wakes read() and poll(), +1 each
  *   uiotest edu-mask UIO             irqcontrol 0 stops delivery, 1 resumes
- *   uiotest busmaster UIO            bus mastering on while open, off after
- *   uiotest hold UIO SECONDS         hold the device open (for crash tests)
+ *   uiotest busmaster UIO            bus mastering off before open, on while
+ *                                    open only if uio_dma can reset the device
+ *                                    (sysfs uio_dma/reset), off after close
+ *   uiotest hold UIO SECONDS         hold the device open, bus mastering on
+ *                                    (for crash tests)
  *   uiotest wait-removed UIO         block in read() until unbind: EIO, no hang
  *
  * UIO is the node name, e.g. uio0.
@@ -118,7 +121,7 @@ static void ack_and_unmask(int fd, volatile uint32_t *bar)
 
 static int cmd_edu_irq(void)
 {
-	int fd = open_uio();
+	int fd = hold_uio();
 	size_t len;
 	volatile uint32_t *bar = map_bar(fd, 0, &len);
 	struct raiser r = { bar, 0x1, 100 };
@@ -158,7 +161,7 @@ static int cmd_edu_irq(void)
 
 static int cmd_edu_mask(void)
 {
-	int fd = open_uio();
+	int fd = hold_uio();
 	size_t len;
 	volatile uint32_t *bar = map_bar(fd, 0, &len);
 	struct pollfd pfd = { fd, POLLIN, 0 };
@@ -195,35 +198,31 @@ static int cmd_edu_mask(void)
 
 static int bus_master_on(void)
 {
-	char path[256];
-	uint8_t cmd[2];
-	int fd;
-
-	snprintf(path, sizeof(path), "/sys/class/uio/%s/device/config", uio);
-	fd = open(path, O_RDONLY);
-	if (fd < 0 || pread(fd, cmd, 2, 4) != 2)
-		die("cannot read command register from %s: %s", path,
-		    strerror(errno));
-	close(fd);
-	return cmd[0] & 0x4;
+	return !!(pci_command(pci_of_uio()) & 0x4);
 }
 
+/* uio_dma turns bus mastering on at open only for a device it reset since
+ * its last holder; other holders turn it on themselves. */
 static int cmd_busmaster(void)
 {
-	int before = bus_master_on(), during, after;
+	char path[256], reset[64] = "";
+	int before = bus_master_on(), during, after, want;
 	int fd = open_uio();
 
 	during = bus_master_on();
 	close(fd);
 	after = bus_master_on();
-	printf("bus master: before open %d, open %d, after close %d\n",
-	       !!before, !!during, !!after);
-	return before || !during || after;
+	snprintf(path, sizeof(path), "/sys/class/uio/%s/device/uio_dma/reset", uio);
+	read_sysfs(path, reset, sizeof(reset));
+	want = !strncmp(reset, "yes", 3);
+	printf("bus master: before open %d, open %d (resettable: %s), after close %d\n",
+	       before, during, want ? "yes" : "no", after);
+	return before || during != want || after;
 }
 
 static int cmd_hold(long seconds)
 {
-	int fd = open_uio();
+	int fd = hold_uio();
 
 	printf("holding %s (bus master %d)\n", uio, !!bus_master_on());
 	fflush(stdout);
