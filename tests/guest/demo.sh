@@ -5,6 +5,8 @@
 #   3. every MSI-X vector of an e1000e NIC on its own eventfd
 #   4. frames from one e1000e to the other through descriptor rings
 #   5. NVMe writes and reads through admin and I/O queues
+#   6. the kernel's network stack pings a userspace responder (e1000e-echo)
+#   7. NVMe 4 KiB random reads at QD 1 and 32 (nvme-rw bench)
 say() { printf '\n== %s\n' "$*"; }
 
 edu=$(pci_find $EDU)
@@ -66,6 +68,37 @@ if nvme-rw --irq "$nvme"; then
 	pass demo-nvme-rw
 else
 	fail demo-nvme-rw "nvme-rw failed"
+fi
+
+say "the kernel pings our responder: $nic2 (kernel e1000e, 10.9.0.1) -> $nic (uio_dma, e1000e-echo 10.9.0.2)"
+modprobe e1000e
+bind e1000e "$nic2"
+ifc=$(e1000e_netif "$nic2")
+ip link set "$ifc" up
+ip addr add 10.9.0.1/24 dev "$ifc"
+wait_for 10 grep -q 1 "/sys/class/net/$ifc/carrier"
+e1000e-echo --ip 10.9.0.2 --irq "$nic" > /tmp/echo.out 2>&1 &
+echo_pid=$!
+wait_for 10 grep -q answering /tmp/echo.out
+arping -c 2 -I "$ifc" 10.9.0.2
+if ping -c 5 -i 0.2 10.9.0.2 && udpcheck echo 10.9.0.2 7 18 1472; then
+	pass demo-kernel-pings-responder
+else
+	fail demo-kernel-pings-responder "ping or UDP echo failed"
+fi
+kill -INT $echo_pid
+wait $echo_pid
+cat /tmp/echo.out
+ip addr flush dev "$ifc"
+ip link set "$ifc" down
+bind uio_dma "$nic2"
+rm -f /tmp/echo.out
+
+say "nvme: 4 KiB random reads, QD 1 then QD 32, completions by polling"
+if nvme-rw bench --qd 1 --ios 2000 "$nvme" && nvme-rw bench --qd 32 --ios 10000 "$nvme"; then
+	pass demo-nvme-bench
+else
+	fail demo-nvme-bench "nvme-rw bench failed"
 fi
 
 say "bus mastering follows the open file"
