@@ -19,19 +19,13 @@ bind e1000e "$sink"
 sink_if=$(e1000e_netif "$sink")
 ip link set "$sink_if" up
 sink_mac=$(cat "/sys/class/net/$sink_if/address")
-rm -f /tmp/tx-*
+rm -f /tmp/b-*
+. /guest/benchlib.sh
 
-# busy: the guest's busy time so far, in clock ticks (all CPUs).
-busy() {
-	awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8 }' /proc/stat
-}
-
-# record SIDE SIZE ROUND PPS FRAMES BUSY0: one sample, pps and ns per frame.
+# record SIDE SIZE ROUND PPS BUSY0: one sample, pps and ns per frame.
 record() {
-	_ns=$(awk -v b0="$6" -v b1="$(busy)" -v n="$5" \
-		'BEGIN { printf "%.0f", (b1 - b0) * 1e9 / 100 / n }')	# USER_HZ 100
-	echo "$4" >> "/tmp/tx-$1-$2-$3.pps"
-	echo "$_ns" >> "/tmp/tx-$1-$2-$3.cpu"
+	sample "$1" "pps-$2" "$3" "$4"
+	sample "$1" "cpu-$2" "$3" "$(per_op_ns "$5" "$frames")"
 }
 
 # ours ROUND: e1000e-gen on the NIC bound to uio_dma, both sizes.
@@ -43,7 +37,7 @@ ours() {
 			--size $size --count "$frames" "$nic" > /tmp/tx.out 2>&1 ||
 			fail bench-nic-tx "e1000e-gen failed: $(cat /tmp/tx.out)"
 		record ours $size "$1" "$(sed -n 's/^sent .* s: \([0-9]*\) pps.*/\1/p' /tmp/tx.out)" \
-			"$frames" "$_b0"
+			"$_b0"
 	done
 	unbind "$nic"
 }
@@ -65,45 +59,21 @@ kernel() {
 		_b0=$(busy)
 		echo start > $_pg/pgctrl
 		record pktgen $size "$1" "$(sed -n 's/^ *\([0-9]*\)pps.*/\1/p' "$_pg/$_if")" \
-			"$frames" "$_b0"
+			"$_b0"
 	done
 	echo rem_device_all > $_pg/kpktgend_0
 	ip link set "$_if" down
 	unbind "$nic"
 }
 
-r=1
-while [ $r -le "$rounds" ]; do
-	if [ $((r % 2)) = 1 ]; then
-		ours $r
-		kernel $r
-	else
-		kernel $r
-		ours $r
-	fi
-	r=$((r + 1))
-done
-
-# median FILES...: the median of the numbers in FILES.
-median() {
-	cat "$@" | sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
-}
-
-# report NAME KIND UNIT SIZE: a BENCH line, ours against pktgen.
-report() {
-	_ratios=$(r=1; while [ $r -le "$rounds" ]; do
-		echo "$(median /tmp/tx-ours-$4-$r.$2) $(median /tmp/tx-pktgen-$4-$r.$2)" |
-			awk '{ if ($2 > 0) printf "%.4f\n", $1 / $2 }'
-		r=$((r + 1))
-	done | median)
-	echo "BENCH $1-$rel ours=$(median /tmp/tx-ours-$4-*.$2)$3 pktgen=$(median /tmp/tx-pktgen-$4-*.$2)$3 ratio=$(printf %.2f "$_ratios") rounds=$rounds frames=$frames"
-}
-report nic-tx-pps-64B pps pps 60
-report nic-tx-pps-1518B pps pps 1514
-report nic-tx-cpu-per-frame-64B cpu ns 60
-report nic-tx-cpu-per-frame-1518B cpu ns 1514
+abba "$rounds" ours kernel
+x="frames=$frames"
+bench_line "nic-tx-pps-64B-$rel" pps-60 pps pktgen "$rounds" "$x"
+bench_line "nic-tx-pps-1518B-$rel" pps-1514 pps pktgen "$rounds" "$x"
+bench_line "nic-tx-cpu-per-frame-64B-$rel" cpu-60 ns pktgen "$rounds" "$x"
+bench_line "nic-tx-cpu-per-frame-1518B-$rel" cpu-1514 ns pktgen "$rounds" "$x"
 
 unbind "$sink"
 rmmod pktgen
-rm -f /tmp/tx-* /tmp/tx.out
+rm -f /tmp/b-* /tmp/tx.out
 echo 0 > /proc/sys/vm/nr_hugepages

@@ -17,23 +17,14 @@ fi
 echo 64 > /proc/sys/vm/nr_hugepages
 load_uio_dma
 modprobe nvme
-rm -f /tmp/nv-*
-
-busy() {
-	awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8 }' /proc/stat
-}
-
-# cpu_per_io BUSY0 IOPS SECONDS: ns of busy time per I/O since BUSY0.
-cpu_per_io() {
-	awk -v b0="$1" -v b1="$(busy)" -v iops="$2" -v s="$3" \
-		'BEGIN { if (iops > 0) printf "%.0f", (b1 - b0) * 1e7 / (iops * s) }'	# USER_HZ 100
-}
+rm -f /tmp/b-*
+. /guest/benchlib.sh
 
 # record SIDE QD ROUND IOPS P99_US CPU_NS
 record() {
-	echo "$4" >> "/tmp/nv-$1-$2-$3.iops"
-	echo "$5" >> "/tmp/nv-$1-$2-$3.p99"
-	echo "$6" >> "/tmp/nv-$1-$2-$3.cpu"
+	sample "$1" "iops-$2" "$3" "$4"
+	sample "$1" "p99-$2" "$3" "$5"
+	sample "$1" "cpu-$2" "$3" "$6"
 }
 
 ours() {
@@ -44,7 +35,7 @@ ours() {
 			fail bench-nvme "nvme-rw bench failed: $(cat /tmp/nv.out)"
 		_i=$(sed -n 's/^bench randread: .*: \([0-9]*\) IOPS.*/\1/p' /tmp/nv.out)
 		record ours $qd "$1" "$_i" "$(sed -n 's/.* p99 \([0-9.]*\) us.*/\1/p' /tmp/nv.out)" \
-			"$(cpu_per_io "$_b0" "$_i" "$secs")"
+			"$(per_op_ns "$_b0" $((${_i:-0} * secs)))"
 	done
 	uiodma unbind --force --no-restore "$nvme" > /dev/null
 	unbind "$nvme"
@@ -67,7 +58,7 @@ kernel() {
 			if [ "${_i:-0}" -gt "$_best" ]; then
 				_best=$_i
 				_p99=$(sed -n 's/.*"99.000000" : \([0-9]*\).*/\1/p' /tmp/nv.json | head -n 1)
-				_cpu=$(cpu_per_io "$_b0" "$_i" "$secs")
+				_cpu=$(per_op_ns "$_b0" $((${_i:-0} * secs)))
 			fi
 		done
 		record fio $qd "$1" "$_best" "$(awk -v n="$_p99" 'BEGIN { printf "%.1f", n / 1000 }')" \
@@ -76,38 +67,14 @@ kernel() {
 	unbind "$nvme"
 }
 
-r=1
-while [ $r -le "$rounds" ]; do
-	if [ $((r % 2)) = 1 ]; then
-		ours $r
-		kernel $r
-	else
-		kernel $r
-		ours $r
-	fi
-	r=$((r + 1))
+abba "$rounds" ours kernel
+x="seconds=$secs"
+for qd in 1 32; do
+	bench_line "nvme-randread-iops-qd$qd-$rel" iops-$qd IOPS fio "$rounds" "$x"
+	bench_line "nvme-randread-p99-qd$qd-$rel" p99-$qd us fio "$rounds" "$x"
+	bench_line "nvme-cpu-per-io-qd$qd-$rel" cpu-$qd ns fio "$rounds" "$x"
 done
 
-median() {
-	cat "$@" | sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
-}
-
-# report NAME KIND UNIT QD
-report() {
-	_ratios=$(r=1; while [ $r -le "$rounds" ]; do
-		echo "$(median /tmp/nv-ours-$4-$r.$2) $(median /tmp/nv-fio-$4-$r.$2)" |
-			awk '{ if ($2 > 0) printf "%.4f\n", $1 / $2 }'
-		r=$((r + 1))
-	done | median)
-	echo "BENCH $1-$rel ours=$(median /tmp/nv-ours-$4-*.$2)$3 fio=$(median /tmp/nv-fio-$4-*.$2)$3 ratio=$(printf %.2f "$_ratios") rounds=$rounds seconds=$secs"
-}
-report nvme-randread-iops-qd1 iops IOPS 1
-report nvme-randread-iops-qd32 iops IOPS 32
-report nvme-randread-p99-qd1 p99 us 1
-report nvme-randread-p99-qd32 p99 us 32
-report nvme-cpu-per-io-qd1 cpu ns 1
-report nvme-cpu-per-io-qd32 cpu ns 32
-
 rmmod nvme
-rm -f /tmp/nv-* /tmp/nv.out /tmp/nv.json
+rm -f /tmp/b-* /tmp/nv.out /tmp/nv.json
 echo 0 > /proc/sys/vm/nr_hugepages
