@@ -1,7 +1,7 @@
 # NVMe 4 KiB random reads on the same disk: ours (nvme-rw bench, the
 # controller on uio_dma, completions by polling) against the kernel's nvme
-# driver with O_DIRECT through fio (Debian's, in the initramfs when the
-# host has it: make bench installs it), both io_uring and libaio, the
+# driver with O_DIRECT through fio (Debian's: make bench installs it, and
+# UD_GUEST_FIO=1 puts it in the initramfs), both io_uring and libaio, the
 # better of the two each round.  Queue depth 1 and 32, two seconds each;
 # the controller changes drivers round by round in A B B A order.  IOPS,
 # p99 latency (submission to completion), and CPU time per I/O from the
@@ -11,7 +11,7 @@ rounds=${UD_BENCH_ROUNDS:-4}
 secs=${UD_BENCH_SECONDS:-2}
 nvme=$(pci_find $NVME)
 if ! command -v fio > /dev/null; then
-	echo "bench nvme: no fio in the guest (the host has none: apt-get install fio)"
+	echo "bench nvme: no fio in the guest: UD_GUEST_FIO=1 make bench puts it in the initramfs"
 	return 0 2>/dev/null || exit 0
 fi
 echo 64 > /proc/sys/vm/nr_hugepages
