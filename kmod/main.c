@@ -124,12 +124,13 @@ static int uio_dma_open(struct uio_info *info, struct inode *inode)
 }
 
 /*
- * Stop the device: no interrupts, no DMA, and (where the kernel can) a
- * function reset so that nothing the last holder started survives into the
- * next one.  Called with ud->lock held.  @dev_locked: the caller holds the
- * device lock (remove), else it is only tried.
+ * Stop the device at its last close: no interrupts, no DMA, and (where the
+ * kernel can) a function reset so that nothing the last holder started
+ * survives into the next one.  Called with ud->lock held; the reset is only
+ * tried: pci_try_reset_function() takes the device lock with a trylock, so
+ * an unbind in progress (which holds it) makes the reset fail, not wait.
  */
-static void uio_dma_quiesce(struct uio_dma_dev *ud, bool dev_locked)
+static void uio_dma_quiesce(struct uio_dma_dev *ud)
 {
 	struct pci_dev *pdev = ud->pdev;
 	int ret = -ENOTTY;
@@ -141,8 +142,7 @@ static void uio_dma_quiesce(struct uio_dma_dev *ud, bool dev_locked)
 	/* A device already gone (surprise removal) has nothing to reset. */
 	if (ud->resettable && !pci_channel_offline(pdev)) {
 		/* Both save config space, reset, and restore it (bus master off). */
-		ret = dev_locked ? pci_reset_function_locked(pdev) :
-				   pci_try_reset_function(pdev);
+		ret = pci_try_reset_function(pdev);
 		if (ret)
 			pci_warn(pdev, "reset after release failed (%d): bus mastering stays off until the next holder turns it on\n",
 				 ret);
@@ -157,7 +157,7 @@ static int uio_dma_release(struct uio_info *info, struct inode *inode)
 
 	mutex_lock(&ud->lock);
 	if (ud->held && !ud->removing) {
-		uio_dma_quiesce(ud, false);
+		uio_dma_quiesce(ud);
 		/* Nothing can DMA now: pins whose file is gone may go. */
 		uio_dma_pins_take(ud, &unpin, false);
 	}
@@ -348,11 +348,11 @@ void uio_dma_put(struct uio_dma_dev *ud)
 
 /*
  * Cut every path from userspace to the device, in this order: mappings
- * (an access now gets SIGBUS), DMA and interrupts (quiesce and reset if it
- * was held), eventfds (signalled once so waiters wake), vectors; then the
- * pins, which nothing can DMA into any more.  Open control files keep @ud
- * alive, but every ioctl now fails with ENODEV.  Called with the device
- * lock held (probe's error path or remove).
+ * (an access now gets SIGBUS), DMA and interrupts (masked, bus mastering
+ * off; no reset, see below), eventfds (signalled once so waiters wake),
+ * vectors; then the pins, which nothing can DMA into any more.  Open
+ * control files keep @ud alive, but every ioctl now fails with ENODEV.
+ * Called with the device lock held (probe's error path or remove).
  */
 static void uio_dma_remove_binding(struct uio_dma_dev *ud)
 {
@@ -361,9 +361,14 @@ static void uio_dma_remove_binding(struct uio_dma_dev *ud)
 	mutex_lock(&ud->lock);
 	ud->removing = true;
 	uio_dma_revoke_mappings(ud);
-	if (ud->held)
-		uio_dma_quiesce(ud, true);
+	/*
+	 * Stop, but do not reset: a slot reset from inside a hot-unplug
+	 * (pciehp holds its reset_lock while it removes the device) would
+	 * deadlock, and the device is leaving us anyway.
+	 */
+	uio_dma_irq_stop(ud);
 	pci_clear_master(ud->pdev);
+	ud->held = false;
 	uio_dma_ctl_detach(ud);
 	uio_dma_irq_free(ud);
 	uio_dma_pins_take(ud, &unpin, true);
