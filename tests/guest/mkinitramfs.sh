@@ -51,10 +51,10 @@ depmod -b "$root" "$rel"
 for b in "$build"/guest/bin/* "$build"/tools/* "$build"/apps/*; do
 	[ -f "$b" ] && [ -x "$b" ] && cp "$b" "$root/guest/bin/"
 done
-# fio, the kernel's side of make bench's NVMe comparison, only when asked
-# (UD_GUEST_FIO=1) and the host has it (scripts/deps.sh bench installs
-# it): with it and its 60 libraries (a 44 MB initramfs instead of 12 MB),
-# edu's interrupt in the demo and in bench/irq-rtt.sh went missing.
+# fio, the kernel's side of make bench's NVMe comparison, when asked
+# (UD_GUEST_FIO=1: make bench) and the host has it (scripts/deps.sh bench
+# installs it); with its 60 libraries the initramfs grows from 12 to 44 MB,
+# which the test runs do without.
 [ "${UD_GUEST_FIO:-0}" = 1 ] && [ -x /usr/bin/fio ] && cp /usr/bin/fio "$root/guest/bin/"
 [ -f "$build/lib/libuiodma.so" ] &&
 	cp "$build/lib/libuiodma.so" "$root/lib/libuiodma.so.0"
