@@ -60,13 +60,13 @@ int ud_iommu_check_dev_at(const char *sysfs, const char *addr)
 		       translates(type) ? "translates" : "controls", path, type);
 }
 
-int ud_iommu_check_machine_at(const char *sysfs)
+int ud_iommu_groups_at(const char *sysfs, int *translating, int *passing)
 {
 	char dir[PATH_MAX], path[PATH_MAX + 300], type[64];
-	int translating = 0, passing = 0;
 	struct dirent *de;
 	DIR *d;
 
+	*translating = *passing = 0;
 	snprintf(dir, sizeof(dir), "%s/kernel/iommu_groups", sysfs);
 	d = opendir(dir);
 	if (!d)
@@ -77,10 +77,20 @@ int ud_iommu_check_machine_at(const char *sysfs)
 		snprintf(path, sizeof(path), "%s/%s/type", dir, de->d_name);
 		if (ud_sysfs_read(path, type, sizeof(type)))
 			continue;
-		translating += translates(type);
-		passing += passes_pa(type);
+		*translating += translates(type);
+		*passing += passes_pa(type);
 	}
 	closedir(d);
+	return 0;
+}
+
+int ud_iommu_check_machine_at(const char *sysfs)
+{
+	char dir[PATH_MAX];
+	int translating, passing;
+
+	snprintf(dir, sizeof(dir), "%s/kernel/iommu_groups", sysfs);
+	ud_iommu_groups_at(sysfs, &translating, &passing);
 	if (!translating || passing)
 		return 0;
 	return ud_fail(EOPNOTSUPP, "refusing physical-address DMA memory: the "

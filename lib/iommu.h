@@ -20,6 +20,13 @@ int ud_iommu_check_dev(const char *addr);
  */
 int ud_iommu_check_machine(void);
 
+/*
+ * ud_iommu_groups_at() - count the IOMMU groups under @sysfs ("/sys")
+ * whose default domain translates (DMA, DMA-FQ) and passes physical
+ * addresses through (identity).  Both 0 without an IOMMU.  Return: 0.
+ */
+int ud_iommu_groups_at(const char *sysfs, int *translating, int *passing);
+
 /* The same, reading sysfs under @sysfs instead of /sys (for tests). */
 int ud_iommu_check_dev_at(const char *sysfs, const char *addr);
 int ud_iommu_check_machine_at(const char *sysfs);

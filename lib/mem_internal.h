@@ -154,8 +154,13 @@ struct ud_mem {
 	enum ud_mem_mode mode;
 	unsigned int flags;
 	int node;                /* -1 any */
-	struct ud_pa_source pas;
+	struct ud_pa_source pas; /* VA mode: release unmaps from the IOMMU */
 	bool pa_real;            /* pas gives real physical addresses */
+	enum ud_iova_mode iova_mode;  /* PA or VA, fixed at open */
+	char iova_why[200];      /* why that mode (mem_iova_mode.c) */
+	uint64_t iova_base;      /* VA mode: IOVA of base (== base: IOVA = VA) */
+	bool vfio;               /* VA mode: holds the container (vfio.h) */
+	bool window_taken;       /* VA mode: the window's IOVAs are taken */
 	struct ud_backing_state bk;
 	bool registered;
 	/* allocator */
@@ -203,6 +208,28 @@ void ud_sort_by_pa(uint32_t *idx, const uint64_t *pa, size_t n);
 int ud_place_pages(struct ud_mem *m, size_t dst, const uint32_t *slots,
 		   const uint64_t *pa, const int16_t *node,
 		   const uint32_t *ord, size_t n, const size_t *cur_page);
+
+/* mem_iova_mode.c: the IOVA mode of a new region */
+/* Choose from @cfg, UD_IOVA_MODE and the IOMMU groups under @sysfs
+ * ("/sys"): 0 with *@mode (PA or VA) and the reason in @why, or -1 with
+ * EINVAL (an unknown mode in @cfg or the environment). */
+int ud_iova_mode_choose(const struct ud_mem_config *cfg, const char *sysfs,
+			enum ud_iova_mode *mode, char *why, size_t len);
+/* "PA", "VA", "AUTO". */
+const char *ud_iova_mode_name(enum ud_iova_mode mode);
+
+/* mem_iova_va.c: VA mode (IOVAs from the VFIO container) */
+/* Take the container and reserve the window of @len bytes (1 GiB
+ * aligned) where IOVA = VA is accepted, else anywhere with an IOVA block
+ * of its own; sets resv, resv_len, base, iova_base, pas.  0 or -1. */
+int ud_va_open(struct ud_mem *m, size_t len);
+/* Give back the window's IOVAs and the container (pages unmapped first). */
+void ud_va_close(struct ud_mem *m);
+/* IOVAs for the @k new pages at window pages [@p, @p + @k), meeting
+ * @rq's DMA limit, alignment and boundary, each mapped into the container;
+ * into @iova[0..k).  0, or -1 with error and nothing left mapped. */
+int ud_va_assign(struct ud_mem *m, size_t p, size_t k,
+		 const struct ud_pgreq *rq, uint64_t *iova);
 
 /* mem_extent.c: the free extents of a region */
 int ud_ext_add(struct ud_mem *m, size_t off, size_t len);

@@ -330,8 +330,12 @@ static int map_batch(struct ud_mem *m, size_t p, size_t n, int node,
 			"set UD_MEM_NO_MLOCK", strerror(errno));
 		goto fail;
 	}
-	if (ud_pa_check(&m->pas, va, m->pgsz, n, &c->pa[base]))
+	if (m->iova_mode == UD_IOVA_MODE_VA) {	/* ud_va_assign() gives them */
+		for (size_t i = 0; i < n; i++)
+			c->pa[base + i] = UD_BAD_IOVA;
+	} else if (ud_pa_check(&m->pas, va, m->pgsz, n, &c->pa[base])) {
 		goto fail;
+	}
 	pages_node(m, va, n, &c->node[base]);
 	c->n += n;
 	return 0;
@@ -454,6 +458,63 @@ int ud_region_unreachable(const struct ud_mem *m, const struct ud_pgreq *rq,
 		       rq->k, *zones ? " " : "", zones, mem);
 }
 
+/*
+ * VA mode: any k free window pages will do, since their IOVAs follow from
+ * where they sit (or come from a low block for a DMA limit): map them at
+ * their place, give them IOVAs (mapped into the container), publish.
+ */
+static int grow_va(struct ud_mem *m, const struct ud_pgreq *rq, size_t *first)
+{
+	struct cands c = { 0 };
+	size_t k = rq->k, al = rq->va_align > m->pgsz ? rq->va_align : m->pgsz;
+	uint32_t *ord;
+	long d;
+	int rc = -1;
+
+	/* a zone that starts at the run's start then stays inside the
+	 * boundary, in VA and in IOVA (both 1 GiB aligned windows) */
+	if (rq->boundary > al)
+		al = rq->boundary;
+	d = find_free_run(m, k, al >> m->pgshift);
+	if (d < 0)
+		return ud_fail(ENOMEM, "no room for %zu pages in the region's "
+			       "address space; raise ud_mem_config.va_size", k);
+	ord = malloc(k * sizeof(*ord));
+	if (!ord)
+		return ud_fail(ENOMEM, "out of memory");
+	for (size_t i = 0; i < k; i++)
+		ord[i] = (uint32_t)i;
+	if (map_batch(m, (size_t)d, k, rq->node, &c) ||
+	    ud_va_assign(m, (size_t)d, k, rq, c.pa))
+		goto out;
+	if (ud_place_pages(m, (size_t)d, c.slot, c.pa, c.node, ord, k, c.page)) {
+		for (size_t i = 0; i < k; i++)
+			if (m->iova[(size_t)d + i] != UD_BAD_IOVA) {
+				ud_iova_remove(c.pa[i], m->base + ((size_t)d + i) *
+					       m->pgsz, m->pgsz);
+				__atomic_store_n(&m->iova[(size_t)d + i],
+						 UD_BAD_IOVA, __ATOMIC_RELEASE);
+			}
+		goto out;
+	}
+	c.n = 0;
+	*first = (size_t)d;
+	m->hint = (size_t)d + k;
+	rc = 0;
+out:
+	for (size_t i = 0; i < c.n; i++) {
+		if (c.pa[i] != UD_BAD_IOVA)
+			m->pas.release(m->pas.ctx, m->base + c.page[i] * m->pgsz,
+				       c.pa[i], m->pgsz);
+		va_reset(m, c.page[i], 1);
+		m->pg[c.page[i]].slot = -1;
+		ud_bk_put_slot(&m->bk, c.slot[i]);
+	}
+	cands_free(&c);
+	free(ord);
+	return rc;
+}
+
 int ud_region_grow(struct ud_mem *m, const struct ud_pgreq *rq, size_t *first)
 {
 	struct cands c = { 0 };
@@ -481,6 +542,8 @@ int ud_region_grow(struct ud_mem *m, const struct ud_pgreq *rq, size_t *first)
 	avail = ud_hp_available(m->pgsz, rq->node);
 	if (avail >= 0 && (size_t)avail < k)
 		return shortage(m, k, avail, rq->node);
+	if (m->iova_mode == UD_IOVA_MODE_VA)
+		return grow_va(m, rq, first);
 	/*
 	 * A DMA limit is about where pages lie, not how they sit together.
 	 * With real physical addresses, /proc/kpageflags (root) says how many
@@ -766,6 +829,7 @@ static void mem_destroy(struct ud_mem *m)
 	}
 	if (m->resv)
 		munmap(m->resv, m->resv_len);
+	ud_va_close(m);
 	ud_bk_fini(&m->bk);
 	if (m->pas.close)
 		m->pas.close(m->pas.ctx);
@@ -780,12 +844,27 @@ UD_EXPORT struct ud_mem *ud_mem_open(const struct ud_mem_config *ucfg)
 	struct ud_mem_config cfg = UD_MEM_CFG_INIT;
 	struct ud_mem *m;
 	size_t ps, va;
-	char dn[64], path[256];
+	char dn[64], path[256], why[sizeof(m->iova_why)];
+	enum ud_iova_mode mode;
 
 	if (ucfg)
 		cfg = *ucfg;
-	if (check_config(&cfg))
+	if (check_config(&cfg) ||
+	    ud_iova_mode_choose(&cfg, "/sys", &mode, why, sizeof(why)))
 		return NULL;
+	if (mode == UD_IOVA_MODE_VA &&
+	    (cfg.mode == UD_MEM_LEGACY || (cfg.flags & UD_MEM_SORT) ||
+	     cfg.pa_source))
+		return ud_fail_null(EINVAL, "ud_mem_open: VA mode (%s) has no "
+				    "use for %s: it orders or resolves pages by "
+				    "physical address, and behind the IOMMU the "
+				    "device never sees one (any pages are "
+				    "IOVA-contiguous there); drop it, or ask for "
+				    "PA mode (UD_IOVA_MODE_PA, UD_IOVA_MODE=pa) "
+				    "where physical addresses work", why,
+				    cfg.mode == UD_MEM_LEGACY ? "legacy mode" :
+				    (cfg.flags & UD_MEM_SORT) ? "UD_MEM_SORT" :
+				    "a physical-address source");
 	ps = cfg.page_size ? cfg.page_size : ud_hp_default_size();
 	if (!ps)
 		return ud_fail_null(ENOENT, "no default hugepage size in "
@@ -811,10 +890,12 @@ UD_EXPORT struct ud_mem *ud_mem_open(const struct ud_mem_config *ucfg)
 		return NULL;
 	/* pagemap gives physical addresses: wrong behind a translating
 	 * IOMMU (the uio_dma pin source's module refuses that itself) */
-	if ((!cfg.pa_source ||
+	if (mode == UD_IOVA_MODE_PA && (!cfg.pa_source ||
 	     cfg.pa_source->resolve == ud_pa_source_pagemap()->resolve) &&
-	    ud_iommu_check_machine())
+	    ud_iommu_check_machine()) {
+		ud_fail_wrap(EOPNOTSUPP, "PA mode (%s): ", why);
 		return NULL;
+	}
 	va = cfg.va_size ? cfg.va_size : UD_MEM_VA_DEFAULT;
 	if (cfg.prealloc > va)
 		va = cfg.prealloc;
@@ -831,25 +912,36 @@ UD_EXPORT struct ud_mem *ud_mem_open(const struct ud_mem_config *ucfg)
 	m->mode = cfg.mode;
 	m->flags = cfg.flags;
 	m->node = (cfg.flags & UD_MEM_NUMA) ? cfg.numa_node : -1;
-	m->pas = cfg.pa_source ? *cfg.pa_source : *ud_pa_source_pagemap();
-	m->pa_real = m->pas.resolve == ud_pa_source_pagemap()->resolve ||
-		     ud_pa_source_is_kpin(&m->pas);
+	m->iova_mode = mode;
+	snprintf(m->iova_why, sizeof(m->iova_why), "%s", why);
+	if (mode == UD_IOVA_MODE_PA) {
+		m->pas = cfg.pa_source ? *cfg.pa_source : *ud_pa_source_pagemap();
+		m->pa_real = m->pas.resolve == ud_pa_source_pagemap()->resolve ||
+			     ud_pa_source_is_kpin(&m->pas);
+	}
 	m->max_pages = cfg.max_size ? cfg.max_size >> m->pgshift : m->npages;
 	if (m->max_pages > m->npages)
 		m->max_pages = m->npages;
 
-	m->resv_len = va + ((size_t)1 << 30);
-	m->resv = mmap(NULL, m->resv_len, PROT_NONE,
-		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (m->resv == MAP_FAILED) {
-		m->resv = NULL;
-		ud_fail(ENOMEM, "cannot reserve %zu bytes of address space: %s; "
-			"ask for less (ud_mem_config.va_size) or raise the "
-			"address-space limit (ulimit -v)",
-			m->resv_len, strerror(errno));
-		goto fail;
+	if (mode == UD_IOVA_MODE_VA) {
+		if (ud_va_open(m, va)) {
+			ud_fail_wrap(errno, "VA mode (%s): ", why);
+			goto fail;
+		}
+	} else {
+		m->resv_len = va + ((size_t)1 << 30);
+		m->resv = mmap(NULL, m->resv_len, PROT_NONE, MAP_PRIVATE |
+			       MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+		if (m->resv == MAP_FAILED) {
+			m->resv = NULL;
+			ud_fail(ENOMEM, "cannot reserve %zu bytes of address "
+				"space: %s; ask for less (ud_mem_config.va_size) "
+				"or raise the address-space limit (ulimit -v)",
+				m->resv_len, strerror(errno));
+			goto fail;
+		}
+		m->base = (char *)ud_align_up((size_t)m->resv, (size_t)1 << 30);
 	}
-	m->base = (char *)ud_align_up((size_t)m->resv, (size_t)1 << 30);
 	m->iova = malloc(m->npages * sizeof(*m->iova));
 	m->pg = malloc(m->npages * sizeof(*m->pg));
 	if (!m->iova || !m->pg) {
@@ -874,9 +966,16 @@ UD_EXPORT struct ud_mem *ud_mem_open(const struct ud_mem_config *ucfg)
 				"or lower prealloc", n, m->max_pages);
 			goto fail;
 		}
-		if (prealloc(m, n, m->mode == UD_MEM_LEGACY ||
-			     (m->flags & UD_MEM_SORT)))
+		if (m->iova_mode == UD_IOVA_MODE_VA) {
+			struct ud_pgreq rq = { .k = n, .node = m->node };
+			size_t first;
+
+			if (ud_region_grow(m, &rq, &first))
+				goto fail;
+		} else if (prealloc(m, n, m->mode == UD_MEM_LEGACY ||
+				    (m->flags & UD_MEM_SORT))) {
 			goto fail;
+		}
 		/* pages mapped at open stay for the region's life */
 		for (size_t p = 0; p < n; p++)
 			m->pg[p].flags |= UD_PG_KEEP;

@@ -47,6 +47,12 @@ UD_EXPORT int ud_mem_dump(FILE *f, struct ud_mem *m)
 		m->mapped, m->max_pages,
 		m->mode == UD_MEM_LEGACY ? "legacy" : "dynamic",
 		(int)m->bk.kind, m->pas.name ? m->pas.name : "custom");
+	fprintf(f, "  IOVA mode %s: %s\n", ud_iova_mode_name(m->iova_mode),
+		m->iova_why);
+	if (m->iova_mode == UD_IOVA_MODE_VA)
+		fprintf(f, "  window %p at IOVA %#" PRIx64 "%s\n", (void *)m->base,
+			m->iova_base, (uint64_t)(uintptr_t)m->base == m->iova_base ?
+			" (IOVA = VA)" : " (the IOMMU does not accept the VA)");
 	for (size_t p = 0; p < m->npages;) {
 		size_t q = p + 1;
 

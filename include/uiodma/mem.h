@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Hugepage DMA memory in IOVA-as-PA mode.
+ * Hugepage DMA memory, in IOVA-as-PA or IOVA-as-VA mode.
  *
  * Without an IOMMU a device addresses memory by physical address, so the
  * library keeps DMA memory in hugepages (which the kernel does not swap or,
@@ -8,6 +8,10 @@
  * reads each page's physical address once, at that moment, through a
  * pluggable physical-address source (struct ud_pa_source).  From then on
  * ud_virt2iova() is a table lookup: no system call, no lock, no list walk.
+ *
+ * Behind an IOMMU (a device on vfio-pci) the library gives each page an
+ * IOVA of its own choosing instead and maps it into the process's VFIO
+ * container (VA mode, enum ud_iova_mode); the lookups are the same.
  *
  * The pieces:
  *
@@ -297,6 +301,23 @@ enum ud_mem_mode {
 	UD_MEM_LEGACY,
 };
 
+/**
+ * enum ud_iova_mode - what a device is given as the address of memory.
+ * @UD_IOVA_MODE_AUTO: let ud_mem_open() choose (see struct ud_mem_config).
+ * @UD_IOVA_MODE_PA: the physical address (IOVA as PA): no IOMMU, or one in
+ *                   passthrough (iommu=pt); devices on uio_dma, igb_uio or
+ *                   uio_pci_generic.
+ * @UD_IOVA_MODE_VA: an IOVA the library chooses and maps into the
+ *                   process's VFIO type1 container (IOVA as VA): devices
+ *                   on vfio-pci behind a translating IOMMU.  The IOVA is
+ *                   the virtual address where the IOMMU accepts it.
+ */
+enum ud_iova_mode {
+	UD_IOVA_MODE_AUTO = 0,
+	UD_IOVA_MODE_PA,
+	UD_IOVA_MODE_VA,
+};
+
 /* struct ud_mem_config.flags */
 #define UD_MEM_NO_MLOCK  0x1u  /* skip mlock() (non-root without RLIMIT_MEMLOCK) */
 #define UD_MEM_SORT      0x2u  /* dynamic mode: sort the prealloc pages by PA */
@@ -323,8 +344,31 @@ enum ud_mem_mode {
  *            memory legacy mode will ever have).  These pages stay mapped
  *            until ud_mem_close(), also in dynamic mode.
  * @max_size: most bytes of hugepages mapped at once; 0 = @va_size.
- * @pa_source: NULL = ud_pa_source_pagemap().
+ * @pa_source: NULL = ud_pa_source_pagemap().  PA mode only.
  * @flags: UD_MEM_*; other bits are refused (EINVAL).
+ * @iova_mode: enum ud_iova_mode.  UD_IOVA_MODE_AUTO (0, the default) takes
+ *             the environment variable UD_IOVA_MODE ("pa" or "va") if set;
+ *             else PA if @pa_source is set; else VA if the IOMMU translates
+ *             DMA by default (IOMMU groups of type DMA or DMA-FQ under
+ *             /sys/kernel/iommu_groups, none identity), where physical
+ *             addresses cannot work; else PA.  ud_mem_iova_mode() says
+ *             what was chosen, ud_mem_dump() also why.
+ *
+ * VA mode (IOVA as VA; needs /dev/vfio/vfio with vfio_iommu_type1): each
+ * hugepage is mapped into the process's VFIO container with
+ * VFIO_IOMMU_MAP_DMA when the library maps it, one mapping per page, and
+ * unmapped before its virtual address is used again.  The region's window
+ * of address space is placed where IOVA = virtual address is accepted by
+ * the IOMMU's ranges (VFIO_IOMMU_GET_INFO; before a device's group is
+ * attached, a 39-bit IOMMU without the MSI window 0xfee00000-0xfeefffff is
+ * assumed), from 4 GiB up; if no such place is free, the window gets an
+ * IOVA block of its own.  Zones with an iova_max below the window get
+ * their pages IOVAs from the lowest free ones instead.  Memory may be
+ * opened before or after the first device: mappings made before the
+ * first group is attached are held and made when it is (the attach fails,
+ * ERANGE, if the IOMMU turns out not to accept them).  Legacy mode and
+ * UD_MEM_SORT (physical order) and @pa_source have no meaning there and
+ * are refused (EINVAL).
  */
 struct ud_mem_config {
 	size_t page_size;
@@ -338,6 +382,7 @@ struct ud_mem_config {
 	size_t max_size;
 	const struct ud_pa_source *pa_source;
 	unsigned int flags;
+	enum ud_iova_mode iova_mode;
 };
 
 /** UD_MEM_CFG_INIT - a default configuration (same as all zeros). */
@@ -357,11 +402,12 @@ struct ud_mem;
  * files of dead processes in @cfg->hugedir (with the same prefix); what that
  * freed is in struct ud_mem_stats.
  *
- * With the pagemap source (physical addresses) a machine whose IOMMU
- * translates DMA by default (its IOMMU groups have type DMA or DMA-FQ,
- * none identity) is refused: a device given these addresses would fault.
- * A source passed in @cfg->pa_source is trusted to give addresses the
- * device can use.
+ * In PA mode with the pagemap source (physical addresses) a machine
+ * whose IOMMU translates DMA by default (its IOMMU groups have type DMA or
+ * DMA-FQ, none identity) is refused: a device given these addresses would
+ * fault.  A source passed in @cfg->pa_source is trusted to give addresses
+ * the device can use.  The IOVA mode is chosen first (see struct
+ * ud_mem_config), so by default such a machine gets VA mode.
  *
  * Checked before anything is mapped: @cfg->flags holds only UD_MEM_*
  * bits, @cfg->mode and @cfg->backing are known values, @cfg->va_size,
@@ -375,9 +421,13 @@ struct ud_mem;
  * ENOMEM: too few hugepages, the message naming the nr_hugepages value
  * that fixes it; ENOTDIR: the file backings' directory is not hugetlbfs
  * with the region's page size, the message naming what it is and a
- * hugetlbfs mount or the mount command to use; EOPNOTSUPP: the IOMMU
- * translates DMA: boot with iommu=pt (or intel_iommu=off), or use
- * vfio-pci).
+ * hugetlbfs mount or the mount command to use; EOPNOTSUPP: PA mode and
+ * the IOMMU translates DMA: boot with iommu=pt (or intel_iommu=off), or
+ * use VA mode with vfio-pci; EINVAL also: an unknown iova_mode or
+ * UD_IOVA_MODE value, or VA mode with legacy mode, UD_MEM_SORT or a
+ * pa_source; ENODEV: VA mode without /dev/vfio/vfio or vfio_iommu_type1,
+ * the message naming the modules to load; ENOMEM also: no room for the
+ * window in the IOMMU's IOVA ranges).
  */
 struct ud_mem *ud_mem_open(const struct ud_mem_config *cfg);
 
@@ -396,6 +446,17 @@ struct ud_mem *ud_mem_open(const struct ud_mem_config *cfg);
  * e.g. closed already).
  */
 int ud_mem_close(struct ud_mem *m);
+
+/**
+ * ud_mem_iova_mode() - the IOVA mode @m runs in.
+ * @m: region.
+ *
+ * Fixed at ud_mem_open(), so any thread may ask at any time.
+ *
+ * Return: UD_IOVA_MODE_PA or UD_IOVA_MODE_VA (UD_IOVA_MODE_AUTO, errno
+ * EINVAL, for anything but a live region).
+ */
+enum ud_iova_mode ud_mem_iova_mode(const struct ud_mem *m);
 
 /** struct ud_mem_stats - state of a region (see ud_mem_stats()). */
 struct ud_mem_stats {

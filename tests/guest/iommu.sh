@@ -26,8 +26,10 @@ rmmod uio_dma
 # The library refuses physical-address DMA behind a translating IOMMU for
 # every driver it drives, as uio_dma does, and with its advice: 'uiodma
 # bind' over uio_pci_generic and igb_uio, ud_dev_open() of a device bound
-# behind the tool's back, ud_mem_open() with the pagemap source.  In
-# passthrough all of them work.
+# behind the tool's back, ud_mem_open() in PA mode with the pagemap source.
+# In passthrough all of them work.  Memory in the default (auto) mode is
+# VA mode behind a translating IOMMU: refused, naming the modules, until
+# vfio is loaded, then opened (its mappings held: no group is attached).
 modprobe uio_pci_generic
 modprobe igb_uio 2>/dev/null || insmod "$(modinfo -n igb_uio 2>/dev/null)" 2>/dev/null
 if grep -q 'iommu=pt' /proc/cmdline; then
@@ -37,6 +39,7 @@ if grep -q 'iommu=pt' /proc/cmdline; then
 		unbind "$edu"
 	done
 	check iommu-pt-lib-mem-open memopen
+	check iommu-pt-lib-mem-open-pa env UD_IOVA_MODE=pa memopen
 else
 	for drv in uio_pci_generic igb_uio; do
 		expect_fail iommu-lib-bind-$drv-refused 1 "translates this device's DMA.*iommu=pt.*vfio-pci" \
@@ -51,6 +54,14 @@ else
 			fail iommu-lib-open-$drv-refused "cannot bind $edu to $drv by hand"
 		fi
 	done
-	expect_fail iommu-lib-mem-open-refused 1 "IOMMU translates DMA by default.*iommu=pt.*EOPNOTSUPP" memopen
+	expect_fail iommu-lib-mem-open-pa-refused 1 \
+		"PA mode (UD_IOVA_MODE=pa in the environment).*IOMMU translates DMA by default.*iommu=pt.*EOPNOTSUPP" \
+		env UD_IOVA_MODE=pa memopen
+	expect_fail iommu-lib-mem-open-va-needs-vfio 1 \
+		"VA mode (the IOMMU translates DMA by default.*modprobe vfio-pci.*ENODEV" memopen
+	modprobe vfio-pci
+	modprobe vfio_iommu_type1
+	check iommu-lib-mem-open-va memopen
+	rmmod vfio-pci vfio_iommu_type1 vfio-pci-core 2>/dev/null
 fi
 rmmod igb_uio uio_pci_generic 2>/dev/null

@@ -16,9 +16,10 @@ pkg=$kdir/pkg
 root=$build/guest/$rel/root
 
 # Modules the guest may load, besides uio_dma itself (pktgen: the kernel's
-# packet generator, the NIC apps' peer).
+# packet generator, the NIC apps' peer; vfio-pci and vfio_iommu_type1, which
+# --show-depends does not pull in (a softdep): VA mode behind the IOMMU).
 MODULES="uio uio_pci_generic e1000e nvme ext4 crc32c_generic bridge tcp_diag udp_diag raw_diag
-	pktgen"
+	pktgen vfio-pci vfio_iommu_type1"
 
 [ -f "$pkg/lib/modules/$rel/modules.dep" ] || depmod -b "$pkg" "$rel"
 
