@@ -15,6 +15,8 @@
 # Native PCIe hotplug (ACPI hotplug off), and the guest may ask for
 # device_del/device_add through host_watch below.
 # UD_CASES=GLOB runs only the matching cases (e.g. UD_CASES='09*').
+# UD_JOBS='iommu-dma iommu-pt' boots only those jobs (default: every job of
+# MODE; the test jobs are test, iommu-dma and iommu-pt).
 # A run fails on any UDTEST FAIL line, a guest that does not finish in time,
 # or a kernel WARN/BUG/Oops in the log.  Results go to $UD_RESULTS if set.
 # A guest that died before its first case began is booted once more (and
@@ -220,6 +222,7 @@ judge() {
 run_job() {
 	rel=$1 kdir=$2 initrd=$3 job=$4 cmdline=$5
 	shift 5
+	case " ${UD_JOBS:-$job} " in *" $job "*) ;; *) return 0 ;; esac
 	log=$build/guest/$rel/$job.log
 	echo "guest $rel: booting ($job)..."
 	secs=$(boot "$kdir" "$initrd" "$log" "$job" "$@")
