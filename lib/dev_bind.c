@@ -128,7 +128,9 @@ UD_EXPORT int ud_dev_bind(const char *addr, const char *driver,
 	if (prev && prev_len)
 		snprintf(prev, prev_len, "%s", cur);
 	/* every UIO driver gives the device physical addresses */
-	if (ud_dev_driver_kind(driver) != UD_DRV_NONE && ud_iommu_check_dev(a))
+	if (ud_dev_driver_kind(driver) != UD_DRV_NONE &&
+	    ud_dev_driver_kind(driver) != UD_DRV_VFIO_PCI &&
+	    ud_iommu_check_dev(a))
 		return -1;
 	if (!strcmp(cur, driver))
 		goto wait;
@@ -176,7 +178,8 @@ UD_EXPORT int ud_dev_bind(const char *addr, const char *driver,
 		return ud_fail(EIO, "%s is bound to %s instead of %s after the bind: something rebound it meanwhile (another tool, or a udev rule); stop that and bind again",
 			       a, *cur ? cur : "no driver", driver);
 wait:
-	if (flags & UD_BIND_NO_WAIT || ud_dev_driver_kind(driver) == UD_DRV_NONE)
+	if (flags & UD_BIND_NO_WAIT || ud_dev_driver_kind(driver) == UD_DRV_NONE ||
+	    ud_dev_driver_kind(driver) == UD_DRV_VFIO_PCI)
 		return 0;
 	return ud_dev_wait_nodes(a, UD_DEV_WAIT_MS);
 }

@@ -24,6 +24,8 @@ enum ud_dev_driver ud_dev_driver_kind(const char *driver)
 		return UD_DRV_IGB_UIO;
 	if (!strcmp(driver, "uio_pci_generic"))
 		return UD_DRV_UIO_PCI_GENERIC;
+	if (!strcmp(driver, "vfio-pci"))
+		return UD_DRV_VFIO_PCI;
 	return UD_DRV_NONE;
 }
 
@@ -43,6 +45,13 @@ UD_EXPORT unsigned int ud_dev_driver_caps(const char *driver)
 		/* INTx only, masked by the kernel, unmasked through config. */
 		return UD_CAP_BAR_MAP | UD_CAP_BAR_WC | UD_CAP_IRQ |
 		       UD_CAP_CONFIG;
+	case UD_DRV_VFIO_PCI:
+		/*
+		 * BARs mapped uncached only (vfio_pci_core_mmap); DMA through
+		 * the IOMMU (VA mode), never pinned physical addresses; bus
+		 * mastering cleared at release (vfio_pci_core_disable).
+		 */
+		return UD_CAP_BAR_MAP | UD_CAP_BUSMASTER_GUARD | UD_CAP_CONFIG;
 	default:
 		return UD_CAP_CONFIG;
 	}

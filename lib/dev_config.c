@@ -24,7 +24,7 @@ UD_EXPORT ssize_t ud_dev_cfg_read(const struct ud_dev *d, unsigned int off,
 	if (!buf && len)
 		return ud_fail(EINVAL, "ud_dev_cfg_read: buf is NULL; pass %zu "
 			       "bytes to read into", len);
-	n = pread(d->cfg_fd, buf, len, off);
+	n = pread(d->cfg_fd, buf, len, (off_t)(d->cfg_off + off));
 	if (n < 0)
 		return ud_fail(errno, "reading config space of %s at 0x%x: %s",
 			       d->info.addr, off, strerror(errno));
@@ -47,7 +47,7 @@ UD_EXPORT ssize_t ud_dev_cfg_write(struct ud_dev *d, unsigned int off,
 	if (!d->cfg_rw)
 		return ud_fail(EACCES, "config space of %s is read-only for this process: writing it needs root",
 			       d->info.addr);
-	n = pwrite(d->cfg_fd, buf, len, off);
+	n = pwrite(d->cfg_fd, buf, len, (off_t)(d->cfg_off + off));
 	if (n < 0)
 		return ud_fail(errno, "writing config space of %s at 0x%x: %s",
 			       d->info.addr, off, strerror(errno));
@@ -142,7 +142,7 @@ UD_EXPORT unsigned int ud_dev_find_cap(const struct ud_dev *d, uint8_t cap_id)
 
 	if (ud_handle_check(&ud_hk_dev, d, "ud_dev_find_cap"))
 		return 0;
-	n = pread(d->cfg_fd, cfg, sizeof(cfg), 0);
+	n = pread(d->cfg_fd, cfg, sizeof(cfg), (off_t)d->cfg_off);
 	if (n < 64)
 		return 0;
 	return ud_pci_find_cap(cfg, (size_t)n, cap_id);
@@ -157,6 +157,8 @@ UD_EXPORT int ud_dev_reset(struct ud_dev *d)
 	if (d->looking)
 		return ud_fail(EPERM, "%s was opened with ud_dev_inspect(), which only looks: open it with ud_dev_open() to reset it",
 			       d->info.addr);
+	if (d->drv == UD_DRV_VFIO_PCI)
+		return ud_vfio_dev_reset(d);
 	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/reset", d->info.addr);
 	if (access(path, F_OK))
 		return ud_fail(EOPNOTSUPP,

@@ -17,6 +17,7 @@ enum ud_dev_driver {
 	UD_DRV_UIO_DMA,
 	UD_DRV_IGB_UIO,
 	UD_DRV_UIO_PCI_GENERIC,
+	UD_DRV_VFIO_PCI,	/* IOVA as VA through the VFIO container */
 };
 
 struct ud_dev_map {
@@ -25,11 +26,21 @@ struct ud_dev_map {
 	size_t maplen;		/* page-rounded length mapped */
 };
 
+/* A device on vfio-pci (dev_vfio.c): its regions, by VFIO index. */
+struct ud_vfio_region {
+	uint64_t off, size;	/* in the device fd */
+	uint32_t flags;		/* VFIO_REGION_INFO_FLAG_* */
+};
+
 struct ud_dev {
 	uint32_t magic;		/* handle.h: ud_hk_dev */
 	struct ud_dev_info info;
 	enum ud_dev_driver drv;
-	int cfg_fd;		/* sysfs config */
+	int cfg_fd;		/* sysfs config; vfio-pci: the device fd */
+	uint64_t cfg_off;	/* where config space starts in cfg_fd */
+	int vfio_group;		/* vfio-pci: IOMMU group number, else -1 */
+	uint32_t vfio_flags;	/* vfio-pci: VFIO_DEVICE_FLAGS_* */
+	struct ud_vfio_region vfio_bar[UD_NBARS];
 	int cfg_rw;		/* cfg_fd was opened read-write */
 	int ctl_fd;		/* /dev/uio_dma/<addr>, or -1 */
 	int uio_fd;		/* /dev/uioN, held while open, or -1 */
@@ -70,6 +81,22 @@ void ud_irq_off_why(const struct ud_dev_info *info, char *buf, size_t len);
  * unknown); @caps_seen, whether @info's MSI/MSI-X fields could be read. */
 void ud_irq_off_text(const struct ud_dev_info *info, const char *mode,
 		     int caps_seen, char *buf, size_t len);
+
+/* ---- dev_vfio.c: a device bound to vfio-pci ---- */
+/*
+ * Open @d (bound to vfio-pci): its IOMMU group /dev/vfio/N (shared by the
+ * devices of one group in this process), attached to the process's
+ * container (vfio.h), and the device fd, which becomes d->cfg_fd with
+ * d->cfg_off at the config region; BAR regions into d->vfio_bar.
+ * 0, or -1 with errno and a message naming the cause and the fix.
+ */
+int ud_vfio_dev_open(struct ud_dev *d);
+/* Close the device fd (d->cfg_fd) and let go of the group. */
+void ud_vfio_dev_close(struct ud_dev *d);
+/* mmap() BAR @bar of @maplen bytes from the device fd; NULL with error. */
+void *ud_vfio_dev_map_bar(struct ud_dev *d, unsigned int bar, size_t maplen);
+/* VFIO_DEVICE_RESET; -1 with EOPNOTSUPP where vfio offers none. */
+int ud_vfio_dev_reset(struct ud_dev *d);
 
 /* Read the capability-derived fields of @info from config space. */
 void ud_dev_info_caps(struct ud_dev_info *info);

@@ -2,7 +2,8 @@
 /*
  * The device handle and BAR mapping by number: over uio_dma through mmap()
  * of the control device, over igb_uio and uio_pci_generic through sysfs
- * resourceN / resourceN_wc.
+ * resourceN / resourceN_wc, over vfio-pci through the device fd
+ * (lib/dev_vfio.c).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -111,6 +112,7 @@ static void dev_release(struct ud_dev *d)
 		for (int wc = 0; wc < 2; wc++)
 			if (d->maps[bar][wc].addr)
 				munmap(d->maps[bar][wc].addr, d->maps[bar][wc].maplen);
+	ud_vfio_dev_close(d);	/* the device fd, then its group */
 	if (d->cfg_fd >= 0)
 		close(d->cfg_fd);
 	if (d->ctl_fd >= 0)
@@ -129,10 +131,17 @@ static struct ud_dev *dev_open(const char *addr, int hold)
 
 	if (!d)
 		return NULL;
-	d->cfg_fd = d->ctl_fd = d->uio_fd = -1;
+	d->cfg_fd = d->ctl_fd = d->uio_fd = d->vfio_group = -1;
 	if (ud_dev_info(addr, &d->info))
 		goto fail;
 	d->drv = ud_dev_driver_kind(d->info.driver);
+	/* vfio-pci: the IOMMU translates, IOVAs come from the container */
+	if (hold && d->drv == UD_DRV_VFIO_PCI) {
+		if (ud_vfio_dev_open(d))
+			goto fail;
+		read_bars(d);
+		return d;
+	}
 	/* every UIO driver gives a held device physical addresses */
 	if (hold && d->drv != UD_DRV_NONE && ud_iommu_check_dev(d->info.addr))
 		goto fail;
@@ -298,6 +307,8 @@ UD_EXPORT void *ud_dev_map_bar(struct ud_dev *d, unsigned int bar,
 	maplen = ((size_t)b->len + (size_t)page - 1) & ~((size_t)page - 1);
 	if (d->drv == UD_DRV_UIO_DMA)
 		p = map_ctl(d, bar, wc, maplen);
+	else if (d->drv == UD_DRV_VFIO_PCI)
+		p = ud_vfio_dev_map_bar(d, bar, maplen);
 	else
 		p = map_sysfs(d, bar, wc, maplen);
 	if (!p)

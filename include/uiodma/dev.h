@@ -321,8 +321,9 @@ int ud_dev_wait_nodes(const char *addr, int timeout_ms);
  * UD_CAP_RESET is not included (it depends on the device, see
  * ud_dev_caps()); UD_CAP_CONFIG is included for every driver.
  *
- * Return: UD_CAP_* bits; UD_CAP_CONFIG alone for a driver that is not a
- * UIO driver.
+ * Return: UD_CAP_* bits; for vfio-pci UD_CAP_BAR_MAP,
+ * UD_CAP_BUSMASTER_GUARD and UD_CAP_CONFIG; UD_CAP_CONFIG alone for a
+ * driver that is neither a UIO driver nor vfio-pci.
  */
 unsigned int ud_dev_driver_caps(const char *driver);
 
@@ -367,10 +368,25 @@ struct ud_dev;
  * Over any UIO driver, a device whose DMA an IOMMU translates is refused
  * (EOPNOTSUPP), as in ud_dev_bind().
  *
- * Return: a handle, or NULL with errno (ENODEV: no such device; EPERM:
- * uio_dma needs CAP_SYS_RAWIO; EBUSY: another process holds the device,
- * the message names it; EOPNOTSUPP: an IOMMU translates its DMA;
- * EPROTO: module ABI mismatch).
+ * Over vfio-pci (VA mode, see struct ud_mem_config): the device's IOMMU
+ * group /dev/vfio/N is opened (once per process, shared by the devices of
+ * one group) and attached to the process's VFIO type1 container, the
+ * device fd comes from VFIO_GROUP_GET_DEVICE_FD, BARs are mapped (uncached)
+ * and config space read and written through its regions
+ * (VFIO_DEVICE_GET_REGION_INFO), ud_dev_reset() is VFIO_DEVICE_RESET.
+ * The first group's IOMMU reports its IOVA ranges; memory opened before it
+ * was placed for an assumed 39-bit IOMMU and is mapped now.  vfio-pci
+ * turns bus mastering off at the last close; it is off at open too, so
+ * call ud_dev_bus_master(d, 1) as above.  Linux's vfio.h and
+ * drivers/vfio/pci/vfio_pci_core.c are the source of these facts.
+ *
+ * Return: a handle, or NULL with errno (ENODEV: no such device, or on
+ * vfio-pci no IOMMU group or no /dev/vfio/vfio, the message naming the
+ * modules to load; EPERM: uio_dma needs CAP_SYS_RAWIO; EBUSY: another
+ * process holds the device or its VFIO group, the message names it;
+ * EOPNOTSUPP: an IOMMU translates its DMA (UIO drivers); EPROTO: module
+ * ABI mismatch; ERANGE: vfio-pci, memory opened earlier lies outside the
+ * IOVA ranges this IOMMU accepts: open the device first).
  */
 struct ud_dev *ud_dev_open(const char *addr);
 

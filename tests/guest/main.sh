@@ -12,6 +12,8 @@ test)
 	done ;;
 iommu)
 	sh -c ". /guest/lib.sh; . /guest/iommu.sh" ;;
+vfio)
+	sh -c ". /guest/lib.sh; . /guest/vfio.sh" ;;
 demo)
 	sh -c ". /guest/lib.sh; . /guest/demo.sh" ;;
 bench)

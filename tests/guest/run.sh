@@ -16,7 +16,7 @@
 # device_del/device_add through host_watch below.
 # UD_CASES=GLOB runs only the matching cases (e.g. UD_CASES='09*').
 # UD_JOBS='iommu-dma iommu-pt' boots only those jobs (default: every job of
-# MODE; the test jobs are test, iommu-dma and iommu-pt).
+# MODE; the test jobs are test, iommu-dma, iommu-pt and vfio).
 # A run fails on any UDTEST FAIL line, a guest that does not finish in time,
 # or a kernel WARN/BUG/Oops in the log.  Results go to $UD_RESULTS if set.
 # A guest that died before its first case began is booted once more (and
@@ -253,6 +253,10 @@ echo "$kernels" | while read -r rel kdir; do
 			-device intel-iommu,intremap=off || st=1
 		run_job "$rel" "$kdir" "$initrd" iommu-pt "intel_iommu=on iommu=pt" \
 			-device intel-iommu,intremap=off || st=1
+		# VA mode: devices on vfio-pci behind a translating IOMMU;
+		# vfio_iommu_type1 needs interrupt remapping (intremap=on).
+		run_job "$rel" "$kdir" "$initrd" vfio "intel_iommu=on" \
+			-device intel-iommu,intremap=on || st=1
 	fi
 	# Every kernel runs, so a failure on one says whether the other
 	# shares it.
