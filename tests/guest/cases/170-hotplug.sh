@@ -37,7 +37,12 @@ hp_unplug() {
 			[ "$(cat "$_s/address")" = "${3%.*}" ] && echo 0 > "$_s/power"
 		done
 	fi
-	check "$1-removed" wait_for 30 sh -c "! test -e /sys/bus/pci/devices/$3"
+	if wait_for 30 sh -c "! test -e /sys/bus/pci/devices/$3"; then
+		pass "$1-removed"
+	else
+		fail "$1-removed" "$3 still in sysfs 30 s after device_del"
+		dmesg | tail -n 15 | sed 's/^/    /'
+	fi
 }
 # hp_plug NAME ID BDF: device_add; the device comes back and binds to uio_dma.
 hp_plug() {
@@ -60,6 +65,15 @@ hp_holder_ok() {
 	fi
 }
 
+# Hotplug is the root port driver's service: a root port a bind test
+# took from pcieport (and left driverless) must have it back.
+for d in "$nvme" "$nic1" "$nic2"; do
+	port=$(basename "$(dirname "$(readlink -f "/sys/bus/pci/devices/$d")")")
+	if [ ! -e "/sys/bus/pci/devices/$port/driver" ]; then
+		echo "    root port $port of $d has no driver: binding pcieport"
+		echo "$port" > /sys/bus/pci/drivers/pcieport/bind
+	fi
+done
 echo 8 > /proc/sys/vm/nr_hugepages
 free0=$(hp_free)
 pins0=$(hp_pins)
