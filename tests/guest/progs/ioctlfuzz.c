@@ -15,7 +15,8 @@
  * 20th step an mmap with a random fd, offset (BAR number, WC bit, offset
  * in the BAR, UIO map index), length, protection and flags, read if it
  * succeeds (SIGBUS allowed; nothing is ever written to a device), then
- * mprotect/mremap/munmap.  Files are reopened now and then, which drops
+ * mprotect, mremap, madvise(DONTNEED) and read again, fork and read in the
+ * child, or split by a partial munmap, and munmap.  Files are reopened now and then, which drops
  * pins and passes the device through its last close.
  *
  * Then UFFD_ROUNDS rounds of: one thread calls an ABI ioctl (or version
@@ -41,6 +42,7 @@
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 
 #include <uiodma/uio_dma_ioctl.h>
 
@@ -291,8 +293,8 @@ static void random_ioctl(void)
 		abi_ioctl(fd);
 		return;
 	case 5: case 6: case 7:		/* the driver's magic, anything else */
-		cmd = _IOC(rn(4), UIO_DMA_IOC_MAGIC, rn(4) ? rn(12) : rn(256),
-			   rn(4) ? rn(64) : rn(1u << 14));
+		cmd = _IOC(rn(4), rn(8) ? UIO_DMA_IOC_MAGIC : 0xD6 + rn(3),
+			   rn(4) ? rn(12) : rn(256), rn(4) ? rn(64) : rn(1u << 14));
 		break;
 	default:			/* any number */
 		cmd = (uint32_t)r64();
@@ -361,7 +363,7 @@ static void random_mmap(void)
 	st.mmaps_ok++;
 	if (prot & PROT_READ)
 		st.sigbus += (unsigned long)faults(p);
-	switch (rn(4)) {
+	switch (rn(6)) {
 	case 0:
 		mprotect(p, len, PROT_READ | PROT_WRITE);
 		break;
@@ -374,6 +376,23 @@ static void random_mmap(void)
 		}
 		break;
 	}
+	case 2:		/* drop the pages, fault them in again */
+		madvise(p, len, MADV_DONTNEED);
+		if (prot & PROT_READ)
+			st.sigbus += (unsigned long)faults(p);
+		break;
+	case 3:		/* a child inherits the mapping and reads it */
+		if (fork() == 0) {
+			if (prot & PROT_READ)
+				faults(p);
+			_exit(0);
+		}
+		wait(NULL);
+		break;
+	case 4:		/* split it */
+		if (len > PG)
+			munmap(p + PG, PG);
+		break;
 	default:
 		break;
 	}
@@ -489,9 +508,16 @@ static void *watchdog(void *arg)
 			last = progress;
 			same = 0;
 		} else if (last >= 0 && ++same >= 15) {
-			printf("STUCK: uffd round %d made no progress for 15 s\n", last);
-			printf("fuzz: hung 1\n");
-			fflush(stdout);
+			/* No stdio: its buffer could need malloc, which
+			 * could need mmap_lock, which a stuck thread may
+			 * hold.  Exiting kills the thread waiting in
+			 * userfaultfd, which unblocks the others. */
+			char msg[128];
+			int n = snprintf(msg, sizeof(msg),
+					 "STUCK: uffd round %d made no progress for 15 s\nfuzz: hung 1\n",
+					 last);
+
+			if (write(1, msg, (size_t)n) < 0) { /* nothing else to do */ }
 			_exit(2);
 		}
 	}
@@ -721,6 +747,10 @@ int main(int argc, char **argv)
 	signal(SIGIO, SIG_IGN);
 	signal(SIGURG, SIG_IGN);
 
+	/* Print now: stdio allocates its buffer at the first output, which
+	 * must not happen while a stuck thread holds mmap_lock. */
+	printf("ioctlfuzz %s: %lu ioctls, seed %s, %d userfaultfd rounds\n",
+	       bdf, count, argv[3], uffd_rounds);
 	f0 = meminfo("HugePages_Free");
 	pins0 = pins_held();
 	setup_zoo();

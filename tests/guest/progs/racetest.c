@@ -11,8 +11,9 @@
  * it) and loads MODULE.ko again.  THREADS workers meanwhile loop over:
  * open /dev/uioN, map its BAR0 and read it; open the control device, pin a
  * hugepage and small pages, bind an eventfd, map BAR0 through it, read it,
- * sometimes unpin, close; both at once, held a little, closed in either
- * order; poll the control fd.  Every failure is allowed (ENOENT, ENODEV,
+ * sometimes unpin, close; both at once, held a little (now and then a
+ * forked child touches the mappings, or one is split by unmapping half of
+ * it), closed in either order; poll the control fd.  Every failure is allowed (ENOENT, ENODEV,
  * EBUSY, SIGBUS on a revoked mapping, ...) except a hang or a crash.
  * Afterwards: the module's refcount is 0, no pages are left pinned and
  * HugePages_Free is back to its start.  Prints "race: NAME VALUE" lines;
@@ -25,6 +26,7 @@
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 
 #include <uiodma/uio_dma_ioctl.h>
 
@@ -32,6 +34,7 @@
 
 #define HP	(2ul << 20)
 #define SMALL	(16ul << 10)
+#define MAPLEN	8192ul		/* two pages of BAR0: a munmap can split it */
 #define MAX_THREADS 16
 
 static const char *bdf;
@@ -111,14 +114,14 @@ struct worker {
 
 static volatile uint32_t *map_uio(int fd)
 {
-	void *p = mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, 0);
+	void *p = mmap(NULL, MAPLEN, PROT_READ, MAP_SHARED, fd, 0);
 
 	return p == MAP_FAILED ? NULL : p;
 }
 
 static volatile uint32_t *map_ctl(int fd)
 {
-	void *p = mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd,
+	void *p = mmap(NULL, MAPLEN, PROT_READ, MAP_SHARED, fd,
 		       (off_t)UIO_DMA_MMAP_OFFSET(0, 0));
 
 	return p == MAP_FAILED ? NULL : p;
@@ -200,6 +203,24 @@ static void *work(void *arg)
 				touch(m);
 			if (m2)
 				touch(m2);
+			/* A child inherits the mappings (and the files)
+			 * and touches them: the mappings are copied. */
+			if (rnd(&w->seed) % 4 == 0) {
+				pid_t pid = fork();
+
+				if (pid == 0) {
+					if (m)
+						touch(m + 1024);
+					if (m2)
+						touch(m2 + 1024);
+					_exit(0);
+				}
+				if (pid > 0)
+					waitpid(pid, NULL, 0);
+			}
+			/* Split a mapping: its second page goes first. */
+			if (m2 && rnd(&w->seed) % 3 == 0)
+				munmap((void *)(m2 + 1024), 4096);
 			break;
 		case 3:		/* poll the control fd */
 			c = open_c();
@@ -215,9 +236,9 @@ static void *work(void *arg)
 		/* Close in either order; mappings sometimes outlive the fd. */
 		if (rnd(&w->seed) % 2) {
 			if (m)
-				munmap((void *)m, 4096);
+				munmap((void *)m, MAPLEN);
 			if (m2)
-				munmap((void *)m2, 4096);
+				munmap((void *)m2, MAPLEN);
 			m = m2 = NULL;
 		}
 		if (rnd(&w->seed) % 2) {
@@ -232,9 +253,9 @@ static void *work(void *arg)
 				close(u);
 		}
 		if (m)
-			munmap((void *)m, 4096);
+			munmap((void *)m, MAPLEN);
 		if (m2)
-			munmap((void *)m2, 4096);
+			munmap((void *)m2, MAPLEN);
 		if (efd >= 0)
 			close(efd);
 		if (!ok)
