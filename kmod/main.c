@@ -89,10 +89,42 @@ int uio_dma_set_bus_master(struct uio_dma_dev *ud, bool on)
 }
 
 /*
+ * Reset the function if the kernel can and nothing has reset it since it
+ * last ran for anyone: since its last holder, or since probe (a previous
+ * driver, or our own unbind while it was held, may have left it running).
+ * Called with ud->lock held.  Only tried: pci_try_reset_function() takes
+ * the device lock with a trylock, so an unbind in progress (which holds it)
+ * makes the reset fail with EAGAIN, not wait; the device then stays
+ * NOT_RESET, which is safe (bus mastering stays off).
+ */
+static void uio_dma_try_reset(struct uio_dma_dev *ud, const char *when)
+{
+	struct pci_dev *pdev = ud->pdev;
+	int ret;
+
+	lockdep_assert_held(&ud->lock);
+	/* A device already gone (surprise removal) has nothing to reset. */
+	if (!ud->resettable || !ud->not_reset || pci_channel_offline(pdev))
+		return;
+	/* Saves config space, resets, restores it (bus mastering stays off). */
+	ret = pci_try_reset_function(pdev);
+	if (ret)
+		pci_warn(pdev, "reset %s failed (%d): its next holder must stop it before turning bus mastering on\n",
+			 when, ret);
+	ud->not_reset = ret != 0;
+}
+
+/*
  * One holder at a time, as with a VFIO device: whoever has /dev/uioN open
  * owns the device's DMA.  A second open would share bus mastering with a
  * process that does not know about it, so it fails; the holder may still
  * pass its fd on.
+ *
+ * Bus mastering stays off at open, as after a VFIO device's reset: the new
+ * holder turns it on (UIO_DMA_IOC_BUS_MASTER) once it has set the device
+ * up.  Turning it on here would let whatever the device still had queued
+ * (a dead holder's RX ring, a reset the kernel reported done but the
+ * device ignored) DMA before the holder could stop it.
  */
 static int uio_dma_open(struct uio_info *info, struct inode *inode)
 {
@@ -110,13 +142,7 @@ static int uio_dma_open(struct uio_info *info, struct inode *inode)
 		ret = -EBUSY;
 	} else {
 		ud->held = true;
-		/*
-		 * A device that was reset since its last holder has nothing
-		 * running; one that was not may resume a dead process's DMA
-		 * the moment bus mastering is on, so its new holder decides.
-		 */
-		if (!ud->not_reset)
-			pci_set_master(ud->pdev);
+		uio_dma_try_reset(ud, "before its first holder");
 		uio_dma_irq_start(ud);
 	}
 	mutex_unlock(&ud->lock);
@@ -126,28 +152,16 @@ static int uio_dma_open(struct uio_info *info, struct inode *inode)
 /*
  * Stop the device at its last close: no interrupts, no DMA, and (where the
  * kernel can) a function reset so that nothing the last holder started
- * survives into the next one.  Called with ud->lock held; the reset is only
- * tried: pci_try_reset_function() takes the device lock with a trylock, so
- * an unbind in progress (which holds it) makes the reset fail, not wait.
+ * survives into the next one.  Called with ud->lock held.
  */
 static void uio_dma_quiesce(struct uio_dma_dev *ud)
 {
-	struct pci_dev *pdev = ud->pdev;
-	int ret = -ENOTTY;
-
 	lockdep_assert_held(&ud->lock);
 	uio_dma_irq_stop(ud);
-	pci_clear_master(pdev);
+	pci_clear_master(ud->pdev);
 	ud->held = false;
-	/* A device already gone (surprise removal) has nothing to reset. */
-	if (ud->resettable && !pci_channel_offline(pdev)) {
-		/* Both save config space, reset, and restore it (bus master off). */
-		ret = pci_try_reset_function(pdev);
-		if (ret)
-			pci_warn(pdev, "reset after release failed (%d): bus mastering stays off until the next holder turns it on\n",
-				 ret);
-	}
-	ud->not_reset = ret != 0;
+	ud->not_reset = true;
+	uio_dma_try_reset(ud, "after release");
 }
 
 static int uio_dma_release(struct uio_info *info, struct inode *inode)
@@ -258,9 +272,10 @@ static int uio_dma_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	pci_clear_master(pdev);
 	/* pci_reset_supported() is private to drivers/pci. */
 	ud->resettable = pdev->reset_methods[0] != 0;
-	ud->not_reset = !ud->resettable;
+	/* Unknown state: reset (if it can be) at its first open. */
+	ud->not_reset = true;
 	if (!ud->resettable)
-		pci_info(pdev, "cannot be reset (no FLR, PM or bus reset): each holder turns bus mastering on itself once it has stopped the device\n");
+		pci_info(pdev, "cannot be reset (no FLR, PM or bus reset): each holder stops it before turning bus mastering on\n");
 
 	ret = pci_request_regions(pdev, UIO_DMA_NAME);
 	if (ret) {

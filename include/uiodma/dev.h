@@ -358,12 +358,11 @@ struct ud_dev;
  * open for as long as the handle lives.  Over uio_dma one process holds a
  * device at a time; closing the handle (or the process dying) masks its
  * interrupts, turns bus mastering off and resets the function, so the
- * device stops DMA before anyone else gets it.  Bus mastering is on at open
- * when the kernel reset the device after its last holder; a device the
- * kernel cannot reset (sysfs uio_dma/reset says "no") may still run what
- * its last holder started, so it opens with bus mastering off: stop the
- * device (its own reset, or wait for its engines to go idle), then call
- * ud_dev_bus_master(d, 1).  Calling it on any device is harmless.
+ * device stops DMA before anyone else gets it.  Bus mastering is off at
+ * open, as after a VFIO device's reset: set the device up (reset it, or
+ * wait for its engines to go idle: a device the kernel cannot reset,
+ * sysfs uio_dma/reset "no", may still run what its last holder started),
+ * then call ud_dev_bus_master(d, 1); MSI and MSI-X need it too.
  *
  * Over any UIO driver, a device whose DMA an IOMMU translates is refused
  * (EOPNOTSUPP), as in ud_dev_bind().

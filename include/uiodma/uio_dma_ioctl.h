@@ -10,17 +10,23 @@
  * The holder.  /dev/uioN has one holder at a time: a second open() while it
  * is open fails with EBUSY (as a VFIO device does).  A holder may pass the
  * fd on (fork, SCM_RIGHTS); the device is released at the last close of
- * that open file.  Bus mastering is on only while the device is held.
+ * that open file.  Bus mastering is on only while the device is held, and
+ * only once the holder turned it on (UIO_DMA_IOC_BUS_MASTER): it is off at
+ * every open, as after a VFIO device's reset, so nothing the device still
+ * had queued can DMA before its new holder has set it up.
  *
  * Quiet before reuse.  At the last close the module masks every vector,
  * turns bus mastering off and resets the function (FLR, PM or bus reset,
  * whichever the kernel offers: pci_try_reset_function()), restoring config
- * space as vfio-pci does; the next open turns bus mastering on again.  A
- * device that cannot be reset (UIO_DMA_INFO_RESETTABLE clear; said in dmesg
- * and in sysfs uio_dma/reset), or whose reset failed, may still run work a
- * previous holder started, so it is opened with bus mastering off
- * (UIO_DMA_INFO_NOT_RESET): the new holder stops the device its own way,
- * then turns bus mastering on with UIO_DMA_IOC_BUS_MASTER.
+ * space as vfio-pci does; a device bound to uio_dma is also reset at its
+ * first open, since what ran before (another driver, a holder when it was
+ * unbound) is unknown.  A device that cannot be reset
+ * (UIO_DMA_INFO_RESETTABLE clear; said in dmesg and in sysfs
+ * uio_dma/reset), or whose reset failed (UIO_DMA_INFO_NOT_RESET), may
+ * still run work a previous holder started: its holder stops it its own
+ * way before turning bus mastering on.  A reset the kernel reports done is
+ * trusted; QEMU 7.2's e1000e is known to accept a PM reset that resets
+ * nothing (make the kernel use another: echo bus > .../reset_method).
  *
  * Pins outlive nothing that can DMA.  A pin is dropped by UIO_DMA_IOC_UNPIN
  * from the control file that made it, or, once that file is closed, as soon
@@ -49,7 +55,7 @@
 #include <linux/types.h>
 
 /* Bumped on any incompatible change; UIO_DMA_IOC_VERSION returns it. */
-#define UIO_DMA_ABI_VERSION	2
+#define UIO_DMA_ABI_VERSION	3
 
 #define UIO_DMA_IOC_MAGIC	0xD7
 
@@ -63,9 +69,9 @@
 #define UIO_DMA_INFO_RESETTABLE	(1u << 0)	/* reset at each last close */
 #define UIO_DMA_INFO_HELD	(1u << 1)	/* /dev/uioN is open */
 #define UIO_DMA_INFO_BUS_MASTER	(1u << 2)	/* bus mastering is on now */
-#define UIO_DMA_INFO_NOT_RESET	(1u << 3)	/* not reset since the last holder:
-						 * bus mastering is the holder's
-						 * to turn on */
+#define UIO_DMA_INFO_NOT_RESET	(1u << 3)	/* not reset since the device
+						 * last ran: stop it before
+						 * turning bus mastering on */
 
 struct uio_dma_dev_info {
 	__u32 abi_version;	/* UIO_DMA_ABI_VERSION */

@@ -45,8 +45,8 @@ static void print_bars(FILE *f, struct ud_dev *d, int json)
 static const char *reset_text(const struct ud_dev_info *i)
 {
 	if (!strcmp(i->driver, "uio_dma"))
-		return i->has_reset ? "yes: uio_dma resets it at each release" :
-		       "no: uio_dma cannot quiesce it between holders, so each holder turns bus mastering on itself (ud_dev_bus_master) once it has stopped the device";
+		return i->has_reset ? "yes: uio_dma resets it at each release; each holder turns bus mastering on (ud_dev_bus_master) once it has set it up" :
+		       "no: uio_dma cannot quiesce it between holders, so each holder stops it before turning bus mastering on (ud_dev_bus_master)";
 	return i->has_reset ? "yes" : "no";
 }
 

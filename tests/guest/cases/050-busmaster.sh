@@ -1,8 +1,8 @@
-# Bus mastering follows the holder of /dev/uioN: off until it is opened; on
-# at open only for a device uio_dma reset since its last holder (e1000e
-# behind its root port), else the holder turns it on (edu on the root
-# complex, which nothing can reset); off after the last close and after the
-# holder is killed.  Leaves edu bound as it found it, the e1000e unbound.
+# Bus mastering follows the holder of /dev/uioN: off when nobody holds it,
+# still off at open (the holder turns it on once it has set the device up,
+# as with VFIO: here uiotest hold does), off after the last close and after
+# the holder is killed.  Same for a device uio_dma resets (e1000e behind its
+# root port) and one nothing can reset (edu on the root complex).  Leaves edu bound as it found it, the e1000e unbound.
 edu=$(pci_find $EDU)
 nic=$(pci_find $E1000E 1)
 lsmod | grep -q '^uio_dma ' || modprobe uio_dma

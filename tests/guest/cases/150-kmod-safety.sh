@@ -1,7 +1,7 @@
 # The module's safety guarantees (issue 9, items 1-7; the ABI header states
-# them): one holder of /dev/uioN; bus mastering on at open only for a device
-# reset since its last holder (e1000e behind its root port), else the new
-# holder's to turn on (the edus on the root complex); pins outlive nothing
+# them): one holder of /dev/uioN; bus mastering off at every open, the
+# holder's to turn on, with a reset before it where the kernel can (e1000e
+# behind its root port; not the edus on the root complex); pins outlive nothing
 # that can DMA; no stale DMA into a new holder's memory; PIN/UNPIN races and
 # user copies that stall take no lock and leak nothing; every BAR mapping is
 # revoked at unbind and removal; eventfds belong to their control file;
@@ -64,18 +64,23 @@ st safety-map-rules-edu map-rules "$edu"
 st safety-map-rules-e1000e map-rules "$nic"
 st safety-memlock memlock "$edu"
 st safety-reset-e1000e nic-reset "$nic"
+# The PM reset QEMU's e1000e ignores: bus mastering off at open still
+# keeps the dead holder's RX ring from DMA until the new holder resets it.
+echo pm > "/sys/bus/pci/devices/$nic/reset_method"
+st safety-noop-reset-e1000e-busmaster-off nic-reset "$nic" 1
+echo bus > "/sys/bus/pci/devices/$nic/reset_method"
 st safety-stale-dma-edu stale-dma "$edu" 64
 st safety-pin-holder-edu pin-holder "$edu" 64
 st safety-pin-kill-edu pin-kill "$edu" 64
-# edu28 reaches the low 256 MiB only, which the kernel hands out last once
-# earlier cases have run: a pool of most free memory (up to 1 GiB) holds
-# a few hugepages there, and huge-order puts them first in the pool.  The
-# tests need one; with none (low memory all taken) they are skipped: the
-# full-mask edu runs the same module paths.
+# edu28 reaches the low 256 MiB only, which the kernel hands out last (its
+# free lists give back the pages freed last at boot, the high ones, first):
+# a pool of all free memory but 256 MiB holds a few hugepages there, and
+# huge-order puts them first in the pool.  The tests need one; with none
+# (low memory all taken) they are skipped: the full-mask edu runs the same
+# module paths.
 echo 3 > /proc/sys/vm/drop_caches
 free_mb=$(($(sed -n 's/^MemFree: *\([0-9]*\) kB/\1/p' /proc/meminfo) / 1024))
-pool=$(((free_mb - 600) / 2))
-[ $pool -gt 512 ] && pool=512
+pool=$(((free_mb - 256) / 2))
 [ $pool -lt 64 ] && pool=64
 echo $pool > /proc/sys/vm/nr_hugepages
 st safety-huge-order-edu28 huge-order "$edu28" 28

@@ -13,19 +13,20 @@
  * with transfers into those hugepages, and a second thread pinning and
  * unpinning small pages, until it is SIGKILLed at a random moment.  With NICs given, e1000e-loop runs frames between them meanwhile
  * and is SIGKILLed at its own random moment; then both NICs have bus
- * mastering off and were reset (unless the module says they cannot be).  In every third round the
+ * mastering off and were reset (unless the module says they cannot be):
+ * receive and transmit are off.  In every third round the
  * victim first forks a holder that inherits /dev/uioN (without the control
- * fd in half of them) and keeps DMAing into the victim's pinned pages:
+ * fd in half of them) and takes over the DMA into the victim's pinned pages:
  * while it lives those pages must stay pinned (HugePages_Free stays down by
  * two) and a fresh process taking every free hugepage must see its pattern
  * intact; then the holder is killed too.
  *
  * After each round's last holder is gone: bus mastering is off (PCI
- * command register); a fresh process takes every free hugepage and fills
- * it while the device is opened again by a well-behaved next holder (who
- * waits for the engine to be idle and turns bus mastering on itself when
- * the module says the device was not reset), and its pattern stays intact;
- * the shared hugepage does not change any more either; HugePages_Free and
+ * command register); the device is opened again at once by a well-behaved
+ * next holder (who waits for the engine to be idle and turns bus mastering
+ * on itself when the module says the device was not reset) and, while it
+ * holds it, the shared hugepage does not change any more and a fresh
+ * process taking every free hugepage sees its pattern stay intact; HugePages_Free and
  * the pin count are back to their start; and a checksummed buffer and
  * hugepage that were never given to the device are unchanged.
  *
@@ -75,7 +76,7 @@ static struct {
 	unsigned kills, rounds, holder_rounds, nic_rounds;
 	unsigned canary_bad, static_bad, busmaster_on, huge_leak, pin_leak;
 	unsigned unpinned_early, next_failed, nic_failed, taker_failed, stale_dma;
-	unsigned nic_busmaster_on, nic_not_reset;
+	unsigned nic_busmaster_on, nic_not_reset, nic_not_quiet;
 } st;
 
 static uint8_t pat(unsigned int s, size_t i)
@@ -130,10 +131,10 @@ static volatile uint32_t *map_bar0(int ctl, int u, int through_ctl)
 }
 
 /*
- * A new holder that follows the ABI: a device the module could not reset
- * comes with bus mastering off; the holder stops it its own way (edu's only
- * work is a transfer, dropped while bus mastering is off) and then turns
- * bus mastering on.
+ * A new holder that follows the ABI: every device comes with bus mastering
+ * off; one the module could not reset (NOT_RESET) the holder stops its own
+ * way first (edu's only work is a transfer, dropped while bus mastering is
+ * off); then it turns bus mastering on.
  */
 static void take_device(int ctl, volatile uint32_t *bar)
 {
@@ -141,12 +142,10 @@ static void take_device(int ctl, volatile uint32_t *bar)
 	uint32_t on = 1;
 
 	if (ioctl(ctl, UIO_DMA_IOC_INFO, &info) == 0 &&
-	    (info.flags & UIO_DMA_INFO_NOT_RESET)) {
-		if (edu_dma_wait(bar, 3000))
-			die("edu engine still busy 3 s after open");
-		if (ioctl(ctl, UIO_DMA_IOC_BUS_MASTER, &on))
-			die("UIO_DMA_IOC_BUS_MASTER: %s", strerror(errno));
-	}
+	    (info.flags & UIO_DMA_INFO_NOT_RESET) && edu_dma_wait(bar, 3000))
+		die("edu engine still busy 3 s after open");
+	if (ioctl(ctl, UIO_DMA_IOC_BUS_MASTER, &on))
+		die("UIO_DMA_IOC_BUS_MASTER: %s", strerror(errno));
 }
 
 static void pin(int ctl, void *va, size_t len, size_t pgsz, uint64_t *pa)
@@ -246,6 +245,20 @@ static void __attribute__((noreturn)) victim(int round, int holder, int wfd)
 		die("victim: DMA to RAM did not finish");
 	send_msg(wfd, memcmp(hp, hp + HP + 4096, EDU_DMA_MAX) ? 'F' : 'R');
 
+	/* Killed in the middle of PIN and UNPIN too. */
+	{
+		static struct pinner pn;
+		pthread_t t;
+
+		pn.ctl = ctl;
+		pn.mem = mmap(NULL, SMALL, PROT_READ | PROT_WRITE,
+			      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (pn.mem != MAP_FAILED) {
+			memset(pn.mem, 0, SMALL);
+			madvise(pn.mem, SMALL, MADV_DONTFORK);
+			pthread_create(&t, NULL, pin_forever, &pn);
+		}
+	}
 	if (holder) {
 		pid_t h = fork();
 
@@ -266,34 +279,37 @@ static void __attribute__((noreturn)) victim(int round, int holder, int wfd)
 			send_msg(wfd, 'H');
 			dma_forever(bar, pa, seed ^ 0x9e3779b9u);
 		}
-	}
-	/* Killed in the middle of PIN and UNPIN too. */
-	{
-		static struct pinner pn;
-		pthread_t t;
-
-		pn.ctl = ctl;
-		pn.mem = mmap(NULL, SMALL, PROT_READ | PROT_WRITE,
-			      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		if (pn.mem != MAP_FAILED) {
-			memset(pn.mem, 0, SMALL);
-			pthread_create(&t, NULL, pin_forever, &pn);
-		}
+		/* The holder drives the engine now: two programs writing
+		 * its registers at once would mix up one transfer's
+		 * direction and addresses (QEMU 7.2's edu aborts then). */
+		for (;;)
+			pause();
 	}
 	dma_forever(bar, pa, seed + (unsigned)round);
 }
 
 /*
  * A fresh process takes every free hugepage and fills the first CHECK_SPAN
- * bytes of each; meanwhile, if @reopen, the device gets its next holder.
- * Returns the number of hugepages whose pattern changed (-1: no taker).
+ * bytes of each, and holds them for @hold_ms.  With @reopen, the device
+ * gets its next holder first, at once (a transfer the last holder left
+ * behind must not reach memory even now), kept for as long.  Returns the
+ * number of hugepages whose pattern changed (-1: no taker).
  */
 static int take_and_check(int reopen, int hold_ms)
 {
-	int to[2], from[2], bad = -1;
+	int to[2], from[2], bad = -1, u = -1, ctl = -1;
+	volatile uint32_t *bar = NULL;
+	size_t len = 0;
 	struct msg m;
 	pid_t t;
 
+	if (reopen) {
+		reopen_ms = now_ms() - t_kill;
+		u = open_uio();
+		ctl = open_ctl();
+		bar = map_bar(u, 0, &len);
+		take_device(ctl, bar);
+	}
 	if (pipe(to) || pipe(from))
 		die("pipe: %s", strerror(errno));
 	t = fork();
@@ -307,6 +323,11 @@ static int take_and_check(int reopen, int hold_ms)
 
 		close(to[1]);
 		close(from[0]);
+		if (reopen) {	/* the device is the controller's, not ours */
+			munmap((void *)bar, len);
+			close(ctl);
+			close(u);
+		}
 		for (; got < n && got < 64; got++) {
 			pages[got] = mmap(NULL, HP, PROT_READ | PROT_WRITE,
 					  MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB |
@@ -332,24 +353,12 @@ static int take_and_check(int reopen, int hold_ms)
 	close(to[0]);
 	close(from[1]);
 	m = recv_msg(from[0], 10000);
-	if (m.tag == 'T') {
-		if (reopen) {
-			int u, ctl;
-
-			reopen_ms = now_ms() - t_kill;
-			u = open_uio();
-			ctl = open_ctl();
-			size_t len;
-			volatile uint32_t *bar = map_bar(u, 0, &len);
-
-			take_device(ctl, bar);
-			msleep(hold_ms);
-			munmap((void *)bar, len);
-			close(ctl);
-			close(u);
-		} else {
-			msleep(hold_ms);
-		}
+	if (m.tag == 'T')
+		msleep(hold_ms);
+	if (reopen) {
+		munmap((void *)bar, len);
+		close(ctl);
+		close(u);
 	}
 	if (write(to[1], "V", 1) != 1)
 		die("taker gone");
@@ -431,11 +440,31 @@ static void check_nic(const char *nic, char *note, size_t len)
 	}
 	c = open_rw("/dev/uio_dma/%s", nic);
 	if (ioctl(c, UIO_DMA_IOC_INFO, &info) == 0 &&
-	    (info.flags & UIO_DMA_INFO_RESETTABLE) &&
-	    (info.flags & UIO_DMA_INFO_NOT_RESET)) {
-		st.nic_not_reset++;
-		snprintf(note + strlen(note), len - strlen(note),
-			 " NIC-NOT-RESET(%s)", nic);
+	    (info.flags & UIO_DMA_INFO_RESETTABLE)) {
+		volatile uint32_t *regs;
+
+		if (info.flags & UIO_DMA_INFO_NOT_RESET) {
+			st.nic_not_reset++;
+			snprintf(note + strlen(note), len - strlen(note),
+				 " NIC-NOT-RESET(%s)", nic);
+		}
+		/* Reset means quiet: receive and transmit are off, so the
+		 * next holder's bus mastering cannot let the rings of the
+		 * dead one (in freed memory) be used.  Read through the
+		 * control device: that does not make us its holder. */
+		regs = mmap(NULL, 4096, PROT_READ, MAP_SHARED, c,
+			    (off_t)UIO_DMA_MMAP_OFFSET(0, 0));
+		if (regs != MAP_FAILED) {
+			uint32_t rctl = rd32(regs, 0x100), tctl = rd32(regs, 0x400);
+
+			if ((rctl | tctl) & 2) {
+				st.nic_not_quiet++;
+				snprintf(note + strlen(note), len - strlen(note),
+					 " NIC-STILL-ON(%s: RCTL 0x%x TCTL 0x%x)",
+					 nic, rctl, tctl);
+			}
+			munmap((void *)regs, 4096);
+		}
 	}
 	close(c);
 }
@@ -659,6 +688,7 @@ int main(int argc, char **argv)
 	printf("crash: dma_after_last_holder %u\n", st.stale_dma);
 	printf("crash: nic_busmaster_on %u\n", st.nic_busmaster_on);
 	printf("crash: nic_not_reset %u\n", st.nic_not_reset);
+	printf("crash: nic_not_quiet %u\n", st.nic_not_quiet);
 	printf("crash: hugepage_leak %u\n", st.huge_leak);
 	printf("crash: pin_leak %u\n", st.pin_leak);
 	printf("crash: unpinned_while_held %u\n", st.unpinned_early);
@@ -666,6 +696,7 @@ int main(int argc, char **argv)
 	printf("crash: taker_failed %u\n", st.taker_failed);
 	return st.canary_bad || st.static_bad || st.busmaster_on || st.huge_leak ||
 	       st.stale_dma || st.nic_busmaster_on || st.nic_not_reset ||
+	       st.nic_not_quiet ||
 	       st.pin_leak || st.unpinned_early || st.next_failed ||
 	       st.nic_failed || st.taker_failed;
 }

@@ -173,15 +173,13 @@ static inline const char *pci_of_uio(void)
 }
 
 /*
- * Hold /dev/uioN for a test that makes the device send MSIs or DMA.  Where
- * uio_dma opened it with bus mastering off (a device it could not reset
- * since the last holder: UIO_DMA_INFO_NOT_RESET), turn it on, as a holder
- * does once it has stopped the device: these tests leave nothing running
- * on it.  Under other UIO drivers this is the open alone.
+ * Hold /dev/uioN for a test that makes the device send MSIs or DMA.  uio_dma
+ * opens every device with bus mastering off; turn it on, as a holder does
+ * once it has set the device up: these tests leave nothing running on it.
+ * Under other UIO drivers this is the open alone.
  */
 static inline int hold_uio(void)
 {
-	struct uio_dma_dev_info info;
 	int fd = open_uio(), ctl;
 	char path[300];
 	uint32_t on = 1;
@@ -190,10 +188,7 @@ static inline int hold_uio(void)
 	ctl = open(path, O_RDWR);
 	if (ctl < 0)
 		return fd;
-	memset(&info, 0, sizeof(info));
-	if (!ioctl(ctl, UIO_DMA_IOC_INFO, &info) &&
-	    (info.flags & UIO_DMA_INFO_NOT_RESET) &&
-	    ioctl(ctl, UIO_DMA_IOC_BUS_MASTER, &on))
+	if (ioctl(ctl, UIO_DMA_IOC_BUS_MASTER, &on))
 		die("UIO_DMA_IOC_BUS_MASTER on %s: %s", path, strerror(errno));
 	close(ctl);
 	return fd;

@@ -149,8 +149,7 @@ static int cmd_hold(const char *bdf, const char *flag, int secs)
 		info.num_vectors = (uint32_t)sysfs_u64(
 			"/sys/bus/pci/devices/%s/uio_dma/intr_vectors", bdf);
 	}
-	if ((info.flags & UIO_DMA_INFO_NOT_RESET) &&
-	    ioctl(ctl, UIO_DMA_IOC_BUS_MASTER, &on))
+	if (ioctl(ctl, UIO_DMA_IOC_BUS_MASTER, &on))
 		die("BUS_MASTER: %s", strerror(errno));
 	bar_uio = map_bar(u, 0, &len);
 	bar_ctl = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, ctl,
