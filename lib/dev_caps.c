@@ -51,7 +51,8 @@ UD_EXPORT unsigned int ud_dev_driver_caps(const char *driver)
 		 * the IOMMU (VA mode), never pinned physical addresses; bus
 		 * mastering cleared at release (vfio_pci_core_disable).
 		 */
-		return UD_CAP_BAR_MAP | UD_CAP_BUSMASTER_GUARD | UD_CAP_CONFIG;
+		return UD_CAP_BAR_MAP | UD_CAP_BUSMASTER_GUARD | UD_CAP_CONFIG |
+		       UD_CAP_IRQ | UD_CAP_IRQ_VECTORS;
 	default:
 		return UD_CAP_CONFIG;
 	}
@@ -208,6 +209,10 @@ UD_EXPORT unsigned int ud_dev_caps(const struct ud_dev *d, unsigned int *nvec)
 		break;
 	case UD_DRV_UIO_PCI_GENERIC:
 		n = d->info.has_intx ? 1 : 0;
+		break;
+	case UD_DRV_VFIO_PCI:	/* MSI-X, else MSI, else INTx (dev_irq_vfio.c) */
+		n = d->info.has_msix ? d->info.msix_vectors :
+		    d->info.has_msi ? d->info.msi_vectors : (d->info.has_intx ? 1u : 0u);
 		break;
 	default:
 		n = 0;

@@ -58,6 +58,8 @@ struct ud_irq {
 	unsigned int nvec;
 	int ctl_fd;		/* uio_dma control device, else -1 */
 	int uio_fd;		/* /dev/uioN for other drivers, else -1 */
+	int vfio_fd;		/* vfio-pci: the device fd (a dup), else -1 */
+	unsigned int vfio_index; /* vfio-pci: VFIO_PCI_*_IRQ_INDEX in use */
 	uint32_t uio_last;	/* last total read from uio_fd */
 	int *fds;		/* per vector: eventfd / uio_fd, or -1 */
 };
@@ -97,6 +99,17 @@ void ud_vfio_dev_close(struct ud_dev *d);
 void *ud_vfio_dev_map_bar(struct ud_dev *d, unsigned int bar, size_t maplen);
 /* VFIO_DEVICE_RESET; -1 with EOPNOTSUPP where vfio offers none. */
 int ud_vfio_dev_reset(struct ud_dev *d);
+
+/* ---- dev_irq_vfio.c: interrupts of a device on vfio-pci ---- */
+/* Take @dev_fd (owned from here on) and choose MSI-X, MSI or INTx: sets
+ * irq->mode, nvec, vfio_index; 0 or -1 with error. */
+int ud_irq_vfio_open(struct ud_irq *irq, int dev_fd);
+/* Vector @vec's eventfd becomes @fd (-1: off), the whole set sent to the
+ * kernel; on failure irq->fds is as before.  0 or -1 with error. */
+int ud_irq_vfio_set(struct ud_irq *irq, unsigned int vec, int fd);
+/* Mask/unmask @vec: INTx through vfio; MSI/MSI-X cannot be masked
+ * (EOPNOTSUPP), and unmasking them does nothing. */
+int ud_irq_vfio_mask(struct ud_irq *irq, unsigned int vec, int masked);
 
 /* Read the capability-derived fields of @info from config space. */
 void ud_dev_info_caps(struct ud_dev_info *info);

@@ -3,7 +3,8 @@
  * Interrupts: one pollable fd per vector.
  *
  * Over uio_dma every vector gets an eventfd bound through the control
- * device (UIO_DMA_IOC_SET_EVENTFD).  Over igb_uio and uio_pci_generic
+ * device (UIO_DMA_IOC_SET_EVENTFD); over vfio-pci through
+ * VFIO_DEVICE_SET_IRQS (lib/dev_irq_vfio.c).  Over igb_uio and uio_pci_generic
  * vector 0 is /dev/uioN itself, whose read() returns the running total, so
  * the library remembers the last total to report counts since last time.
  */
@@ -107,6 +108,12 @@ static int dup_fd(int fd, const char *addr)
 	return d;
 }
 
+/* One eventfd per vector (uio_dma, vfio-pci), not /dev/uioN's count. */
+static int per_vector(const struct ud_irq *irq)
+{
+	return irq->driver == UD_DRV_UIO_DMA || irq->driver == UD_DRV_VFIO_PCI;
+}
+
 /* Disable every vector, close the descriptors and kill the handle. */
 static void irq_release(struct ud_irq *irq)
 {
@@ -115,6 +122,8 @@ static void irq_release(struct ud_irq *irq)
 			ud_irq_disable(irq, v);
 	if (irq->ctl_fd >= 0)
 		close(irq->ctl_fd);
+	if (irq->vfio_fd >= 0)
+		close(irq->vfio_fd);
 	if (irq->uio_fd >= 0)
 		close(irq->uio_fd);
 	free(irq->fds);
@@ -133,7 +142,7 @@ static struct ud_irq *irq_open(const char *addr, enum ud_dev_driver drv,
 
 	if (!irq)
 		return NULL;
-	irq->ctl_fd = irq->uio_fd = -1;
+	irq->ctl_fd = irq->uio_fd = irq->vfio_fd = -1;
 	irq->driver = drv;
 	snprintf(irq->addr, sizeof(irq->addr), "%s", addr);
 	switch (drv) {
@@ -145,6 +154,13 @@ static struct ud_irq *irq_open(const char *addr, enum ud_dev_driver drv,
 	case UD_DRV_UIO_PCI_GENERIC:
 		ret = open_uio(irq, dev ? dup_fd(dev->uio_fd, addr) :
 					  open_uio_path(addr));
+		break;
+	case UD_DRV_VFIO_PCI:
+		ret = dev ? ud_irq_vfio_open(irq, dup_fd(dev->cfg_fd, addr)) :
+			ud_fail(EOPNOTSUPP, "%s is bound to vfio-pci, whose "
+				"interrupts come through the device fd: open it "
+				"with ud_dev_open() and use ud_irq_open_dev()",
+				addr);
 		break;
 	default:
 		ret = ud_fail(ENODEV, "%s is not bound to a UIO driver: bind it to uio_dma for interrupts (uiodma bind %s)",
@@ -230,7 +246,7 @@ static int check_vec(const struct ud_irq *irq, unsigned int vec,
 		ud_irq_off_why(&info, why, sizeof(why));
 		return ud_fail(EINVAL, "%s: %s", fn, why);
 	}
-	if (vec >= irq->nvec && irq->driver != UD_DRV_UIO_DMA)
+	if (vec >= irq->nvec && !per_vector(irq))
 		return ud_fail(EOPNOTSUPP,
 			       "%s is bound to %s, which delivers one interrupt vector; vector %u needs uio_dma (uiodma bind %s)",
 			       irq->addr, irq->driver == UD_DRV_IGB_UIO ? "igb_uio" : "uio_pci_generic",
@@ -264,7 +280,7 @@ UD_EXPORT int ud_irq_enable(struct ud_irq *irq, unsigned int vec)
 		return -1;
 	if (irq->fds[vec] >= 0)
 		return 0;
-	if (irq->driver != UD_DRV_UIO_DMA) {
+	if (!per_vector(irq)) {
 		/* check_vec() already refused vec > 0: nvec is 1 here. */
 		uint32_t one = 1;
 
@@ -281,6 +297,13 @@ UD_EXPORT int ud_irq_enable(struct ud_irq *irq, unsigned int vec)
 	fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (fd < 0)
 		return ud_fail(errno, "eventfd: %s", strerror(errno));
+	if (irq->driver == UD_DRV_VFIO_PCI) {
+		if (ud_irq_vfio_set(irq, vec, fd)) {
+			ud_close_keep_errno(fd);
+			return -1;
+		}
+		return 0;
+	}
 	req.vector = vec;
 	req.fd = fd;
 	if (ioctl(irq->ctl_fd, UIO_DMA_IOC_SET_EVENTFD, &req) < 0) {
@@ -315,6 +338,15 @@ UD_EXPORT int ud_irq_disable(struct ud_irq *irq, unsigned int vec)
 		return -1;
 	if (irq->fds[vec] < 0)
 		return 0;
+	if (irq->driver == UD_DRV_VFIO_PCI) {
+		int fd = irq->fds[vec];
+
+		/* failed (unbound): the kernel keeps its own reference */
+		ret = ud_irq_vfio_set(irq, vec, -1);
+		irq->fds[vec] = -1;
+		close(fd);
+		return ret;
+	}
 	if (irq->driver == UD_DRV_UIO_DMA) {
 		/* ENODEV: unbound; the kernel dropped the eventfd already. */
 		if (ioctl(irq->ctl_fd, UIO_DMA_IOC_SET_EVENTFD, &req) < 0 &&
@@ -361,7 +393,7 @@ UD_EXPORT int64_t ud_irq_ack(struct ud_irq *irq, unsigned int vec)
 	if (fd < 0)
 		return -1;
 	hup = (struct pollfd){ irq->ctl_fd, 0, 0 };
-	if (irq->driver != UD_DRV_UIO_DMA) {
+	if (!per_vector(irq)) {
 		if (read(fd, &total, 4) == 4) {
 			count = total - irq->uio_last;
 			irq->uio_last = total;
@@ -471,6 +503,8 @@ static int set_mask(struct ud_irq *irq, unsigned int vec, uint32_t masked)
 
 	if (check_vec(irq, vec, masked ? "ud_irq_mask" : "ud_irq_unmask"))
 		return -1;
+	if (irq->driver == UD_DRV_VFIO_PCI)
+		return ud_irq_vfio_mask(irq, vec, (int)masked);
 	if (irq->driver == UD_DRV_UIO_DMA) {
 		if (ioctl(irq->ctl_fd, UIO_DMA_IOC_MASK, &req) < 0)
 			return ctl_error(irq, masked ? "masking" : "unmasking");

@@ -7,6 +7,18 @@
  * or uio_pci_generic only vector 0 exists, delivered through /dev/uioN;
  * asking for more fails with EOPNOTSUPP and a message saying so.
  *
+ * Over vfio-pci (open the device with ud_dev_open() and use
+ * ud_irq_open_dev(): ud_irq_open() refuses, EOPNOTSUPP) the mode is the
+ * first of MSI-X, MSI and INTx that VFIO_DEVICE_GET_IRQ_INFO reports, and
+ * each vector's eventfd is set with VFIO_DEVICE_SET_IRQS; every change
+ * sends the whole set (-1 for vectors not enabled), since Linux 6.1 cannot
+ * resize MSI-X once enabled.  vfio cannot mask MSI or MSI-X vectors
+ * (VFIO_IRQ_SET_ACTION_MASK is ENOTTY on 6.1 and 6.12): ud_irq_mask()
+ * refuses with EOPNOTSUPP and ud_irq_unmask() does nothing for them; INTx
+ * is masked and unmasked through vfio.  Unbind is not reported
+ * (ud_irq_hup_fd() is uio_dma's only).  Source: linux/vfio.h,
+ * drivers/vfio/pci/vfio_pci_intrs.c.
+ *
  * Example, wait for any of a NIC's MSI-X vectors:
  *
  *	struct ud_irq *irq = ud_irq_open("0000:03:00.0");

@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Interrupts of a device on vfio-pci: VFIO_DEVICE_SET_IRQS with one
+ * eventfd per vector (linux/vfio.h; drivers/vfio/pci/vfio_pci_intrs.c).
+ * The mode is the first the device offers of MSI-X, MSI and INTx
+ * (VFIO_DEVICE_GET_IRQ_INFO), as uio_dma's intr_mode=auto chooses.  Every
+ * change sends the whole set of vectors with the same count, -1 for those
+ * not enabled: Linux 6.1 cannot resize MSI-X once enabled (a larger count
+ * is EINVAL).  INTx is masked by the kernel when it fires
+ * (VFIO_IRQ_INFO_AUTOMASKED) and unmasked with ACTION_UNMASK; MSI and
+ * MSI-X cannot be masked through vfio on 6.1 or 6.12 (ACTION_MASK: ENOTTY).
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+#include <linux/vfio.h>
+
+#include "dev_internal.h"
+#include "internal.h"
+
+static const struct {
+	unsigned int index;
+	enum ud_irq_mode mode;
+} order[] = {
+	{ VFIO_PCI_MSIX_IRQ_INDEX, UD_IRQ_MSIX },
+	{ VFIO_PCI_MSI_IRQ_INDEX, UD_IRQ_MSI },
+	{ VFIO_PCI_INTX_IRQ_INDEX, UD_IRQ_LEGACY },
+};
+
+int ud_irq_vfio_open(struct ud_irq *irq, int dev_fd)
+{
+	irq->vfio_fd = dev_fd;
+	if (dev_fd < 0)
+		return -1;
+	irq->mode = UD_IRQ_NONE;
+	irq->nvec = 0;
+	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+		struct vfio_irq_info ii = { .argsz = sizeof(ii),
+					    .index = order[i].index };
+
+		if (ioctl(dev_fd, VFIO_DEVICE_GET_IRQ_INFO, &ii))
+			return ud_fail(errno, "%s: VFIO_DEVICE_GET_IRQ_INFO: %s",
+				       irq->addr, strerror(errno));
+		if (ii.count && (ii.flags & VFIO_IRQ_INFO_EVENTFD)) {
+			irq->mode = order[i].mode;
+			irq->vfio_index = order[i].index;
+			irq->nvec = ii.count;
+			break;
+		}
+	}
+	return 0;
+}
+
+/* Send every vector's eventfd (-1: off), or switch the index off. */
+static int send_set(struct ud_irq *irq)
+{
+	size_t sz = sizeof(struct vfio_irq_set) + irq->nvec * sizeof(int32_t);
+	struct vfio_irq_set *s = calloc(1, sz);
+	int32_t *fds;
+	bool any = false;
+	int rc = 0;
+
+	if (!s)
+		return ud_fail(ENOMEM, "out of memory");
+	fds = (int32_t *)s->data;
+	for (unsigned int v = 0; v < irq->nvec; v++) {
+		fds[v] = irq->fds[v];
+		any |= irq->fds[v] >= 0;
+	}
+	s->argsz = (uint32_t)sz;
+	s->index = irq->vfio_index;
+	s->start = 0;
+	if (any) {
+		s->flags = VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_TRIGGER;
+		s->count = irq->nvec;
+	} else {
+		s->argsz = sizeof(*s);
+		s->flags = VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_TRIGGER;
+		s->count = 0;
+	}
+	if (ioctl(irq->vfio_fd, VFIO_DEVICE_SET_IRQS, s))
+		rc = ud_fail(errno, "%s: VFIO_DEVICE_SET_IRQS (%s, %u vector(s)) "
+			     "failed: %s%s", irq->addr, ud_irq_mode_name(irq->mode),
+			     s->count, strerror(errno), errno == EINVAL ?
+			     " (the kernel could not allocate that many vectors)"
+			     : "");
+	free(s);
+	return rc;
+}
+
+int ud_irq_vfio_set(struct ud_irq *irq, unsigned int vec, int fd)
+{
+	int old = irq->fds[vec];
+
+	irq->fds[vec] = fd;
+	if (send_set(irq)) {
+		irq->fds[vec] = old;
+		return -1;
+	}
+	return 0;
+}
+
+int ud_irq_vfio_mask(struct ud_irq *irq, unsigned int vec, int masked)
+{
+	struct vfio_irq_set s = {
+		.argsz = sizeof(s),
+		.flags = VFIO_IRQ_SET_DATA_NONE | (masked ? VFIO_IRQ_SET_ACTION_MASK :
+						   VFIO_IRQ_SET_ACTION_UNMASK),
+		.index = irq->vfio_index, .start = vec, .count = 1,
+	};
+
+	if (!masked && irq->mode != UD_IRQ_LEGACY)
+		return 0;	/* never masked: vfio cannot mask them */
+	if (ioctl(irq->vfio_fd, VFIO_DEVICE_SET_IRQS, &s) == 0)
+		return 0;
+	if (irq->mode != UD_IRQ_LEGACY && (errno == ENOTTY || errno == EINVAL))
+		return ud_fail(EOPNOTSUPP, "%s: vfio cannot %s %s vectors "
+			       "(VFIO_IRQ_SET_ACTION_%s is %s on this kernel); "
+			       "disable the vector (ud_irq_disable) or mask the "
+			       "interrupt in the device's own registers",
+			       irq->addr, masked ? "mask" : "unmask",
+			       ud_irq_mode_name(irq->mode), masked ? "MASK" :
+			       "UNMASK", strerror(errno));
+	return ud_fail(errno, "%s: VFIO_DEVICE_SET_IRQS (%s vector %u): %s",
+		       irq->addr, masked ? "mask" : "unmask", vec,
+		       strerror(errno));
+}
