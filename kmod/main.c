@@ -95,7 +95,10 @@ int uio_dma_set_bus_master(struct uio_dma_dev *ud, bool on)
  * Called with ud->lock held.  Only tried: pci_try_reset_function() takes
  * the device lock with a trylock, so an unbind in progress (which holds it)
  * makes the reset fail with EAGAIN, not wait; the device then stays
- * NOT_RESET, which is safe (bus mastering stays off).
+ * NOT_RESET, which is safe (bus mastering stays off).  Not covered, as in
+ * vfio-pci's release: a slot reset waits for pciehp's reset_lock, which
+ * pciehp's IRQ thread holds while a removal it started waits for the
+ * device lock we took.
  */
 static void uio_dma_try_reset(struct uio_dma_dev *ud, const char *when)
 {
