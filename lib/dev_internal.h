@@ -39,6 +39,7 @@ struct ud_dev {
 	int cfg_fd;		/* sysfs config; vfio-pci: the device fd */
 	uint64_t cfg_off;	/* where config space starts in cfg_fd */
 	int vfio_group;		/* vfio-pci: IOMMU group number, else -1 */
+	int iova_held;		/* enum ud_iova_mode counted (iova_mode.h), or 0 */
 	uint32_t vfio_flags;	/* vfio-pci: VFIO_DEVICE_FLAGS_* */
 	struct ud_vfio_region vfio_bar[UD_NBARS];
 	int cfg_rw;		/* cfg_fd was opened read-write */

@@ -23,6 +23,7 @@
 #include "internal.h"
 #include "proc_fds.h"
 #include "iommu.h"
+#include "iova_mode.h"
 #include "dev_sysfs.h"
 
 /* Linux IORESOURCE_* flags as sysfs "resource" shows them. */
@@ -113,6 +114,8 @@ static void dev_release(struct ud_dev *d)
 			if (d->maps[bar][wc].addr)
 				munmap(d->maps[bar][wc].addr, d->maps[bar][wc].maplen);
 	ud_vfio_dev_close(d);	/* the device fd, then its group */
+	if (d->iova_held)
+		ud_iova_dev_release(d->info.addr, (enum ud_iova_mode)d->iova_held);
 	if (d->cfg_fd >= 0)
 		close(d->cfg_fd);
 	if (d->ctl_fd >= 0)
@@ -137,6 +140,9 @@ static struct ud_dev *dev_open(const char *addr, int hold)
 	d->drv = ud_dev_driver_kind(d->info.driver);
 	/* vfio-pci: the IOMMU translates, IOVAs come from the container */
 	if (hold && d->drv == UD_DRV_VFIO_PCI) {
+		if (ud_iova_dev_hold(d->info.addr, UD_IOVA_MODE_VA))
+			goto fail;
+		d->iova_held = UD_IOVA_MODE_VA;
 		if (ud_vfio_dev_open(d))
 			goto fail;
 		read_bars(d);
@@ -145,6 +151,11 @@ static struct ud_dev *dev_open(const char *addr, int hold)
 	/* every UIO driver gives a held device physical addresses */
 	if (hold && d->drv != UD_DRV_NONE && ud_iommu_check_dev(d->info.addr))
 		goto fail;
+	if (hold && d->drv != UD_DRV_NONE) {
+		if (ud_iova_dev_hold(d->info.addr, UD_IOVA_MODE_PA))
+			goto fail;
+		d->iova_held = UD_IOVA_MODE_PA;
+	}
 	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/config", d->info.addr);
 	d->cfg_fd = hold ? open(path, O_RDWR | O_CLOEXEC) : -1;
 	if (d->cfg_fd >= 0) {

@@ -161,6 +161,7 @@ struct ud_mem {
 	uint64_t iova_base;      /* VA mode: IOVA of base (== base: IOVA = VA) */
 	bool vfio;               /* VA mode: holds the container (vfio.h) */
 	bool window_taken;       /* VA mode: the window's IOVAs are taken */
+	bool mode_held;          /* counted by ud_iova_mem_hold() */
 	struct ud_backing_state bk;
 	bool registered;
 	/* allocator */
@@ -217,6 +218,7 @@ int ud_iova_mode_choose(const struct ud_mem_config *cfg, const char *sysfs,
 			enum ud_iova_mode *mode, char *why, size_t len);
 /* "PA", "VA", "AUTO". */
 const char *ud_iova_mode_name(enum ud_iova_mode mode);
+/* One mode per process: lib/iova_mode.h. */
 
 /* mem_iova_va.c: VA mode (IOVAs from the VFIO container) */
 /* Take the container and reserve the window of @len bytes (1 GiB

@@ -26,6 +26,7 @@
 #include "handle.h"
 #include "internal.h"
 #include "iommu.h"
+#include "iova_mode.h"
 #include "mem_internal.h"
 
 #ifndef MADV_POPULATE_WRITE
@@ -830,6 +831,8 @@ static void mem_destroy(struct ud_mem *m)
 	if (m->resv)
 		munmap(m->resv, m->resv_len);
 	ud_va_close(m);
+	if (m->mode_held)
+		ud_iova_mem_release(m->iova_mode);
 	ud_bk_fini(&m->bk);
 	if (m->pas.close)
 		m->pas.close(m->pas.ctx);
@@ -901,9 +904,14 @@ UD_EXPORT struct ud_mem *ud_mem_open(const struct ud_mem_config *ucfg)
 		va = cfg.prealloc;
 	va = ud_align_up(va, (size_t)1 << 30);	/* <= 64 TiB: no overflow */
 
-	m = ud_handle_new(&ud_hk_mem);
-	if (!m)
+	if (ud_iova_mem_hold(mode, why))
 		return NULL;
+	m = ud_handle_new(&ud_hk_mem);
+	if (!m) {
+		ud_iova_mem_release(mode);
+		return NULL;
+	}
+	m->mode_held = true;
 	pthread_mutex_init(&m->lock, NULL);
 	m->bk.fd = -1;
 	m->pgsz = ps;

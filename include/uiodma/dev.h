@@ -385,7 +385,10 @@ struct ud_dev;
  * process holds the device or its VFIO group, the message names it;
  * EOPNOTSUPP: an IOMMU translates its DMA (UIO drivers); EPROTO: module
  * ABI mismatch; ERANGE: vfio-pci, memory opened earlier lies outside the
- * IOVA ranges this IOMMU accepts: open the device first).
+ * IOVA ranges this IOMMU accepts: open the device first; EINVAL: one
+ * process uses one IOVA mode, and this device needs the other one than
+ * the devices and memory it holds already (vfio-pci: VA; UIO drivers:
+ * PA), the message naming them).
  */
 struct ud_dev *ud_dev_open(const char *addr);
 

@@ -348,11 +348,15 @@ enum ud_iova_mode {
  * @flags: UD_MEM_*; other bits are refused (EINVAL).
  * @iova_mode: enum ud_iova_mode.  UD_IOVA_MODE_AUTO (0, the default) takes
  *             the environment variable UD_IOVA_MODE ("pa" or "va") if set;
- *             else PA if @pa_source is set; else VA if the IOMMU translates
- *             DMA by default (IOMMU groups of type DMA or DMA-FQ under
- *             /sys/kernel/iommu_groups, none identity), where physical
- *             addresses cannot work; else PA.  ud_mem_iova_mode() says
- *             what was chosen, ud_mem_dump() also why.
+ *             else PA if @pa_source is set; else the mode of the devices
+ *             this process holds (ud_dev_open(): VA for vfio-pci, PA for
+ *             uio_dma, igb_uio and uio_pci_generic); else VA if the IOMMU
+ *             translates DMA by default (IOMMU groups of type DMA or
+ *             DMA-FQ under /sys/kernel/iommu_groups, none identity), where
+ *             physical addresses cannot work; else PA.  ud_mem_iova_mode()
+ *             says what was chosen, ud_mem_dump() also why.  One process
+ *             uses one mode: memory of the other mode than its devices or
+ *             its other regions is refused (EINVAL), naming them.
  *
  * VA mode (IOVA as VA; needs /dev/vfio/vfio with vfio_iommu_type1): each
  * hugepage is mapped into the process's VFIO container with
@@ -425,7 +429,8 @@ struct ud_mem;
  * the IOMMU translates DMA: boot with iommu=pt (or intel_iommu=off), or
  * use VA mode with vfio-pci; EINVAL also: an unknown iova_mode or
  * UD_IOVA_MODE value, or VA mode with legacy mode, UD_MEM_SORT or a
- * pa_source; ENODEV: VA mode without /dev/vfio/vfio or vfio_iommu_type1,
+ * pa_source, or a mode other than that of the process's devices and
+ * regions, the message naming them; ENODEV: VA mode without /dev/vfio/vfio or vfio_iommu_type1,
  * the message naming the modules to load; ENOMEM also: no room for the
  * window in the IOMMU's IOVA ranges).
  */

@@ -65,3 +65,23 @@ else
 	rmmod vfio-pci vfio_iommu_type1 vfio-pci-core 2>/dev/null
 fi
 rmmod igb_uio uio_pci_generic 2>/dev/null
+
+# One IOVA mode per process: in passthrough, edu28 on uio_dma (PA) and edu
+# on vfio-pci (VA; this job has no interrupt remapping, which
+# vfio_iommu_type1 then wants allowed) cannot be held by one process, and
+# memory next to the vfio-pci device is VA mode although the machine's
+# default (identity groups) is PA.
+if grep -q 'iommu=pt' /proc/cmdline; then
+	edu28=$(pci_find $EDU 2)
+	echo 16 > /proc/sys/vm/nr_hugepages
+	modprobe uio_dma
+	modprobe vfio-pci
+	modprobe vfio_iommu_type1 allow_unsafe_interrupts=1
+	bind uio_dma "$edu28"
+	bind vfio-pci "$edu"
+	check iommu-pt-one-mode-per-process vatest mixed "$edu28" "$edu"
+	unbind "$edu"
+	unbind "$edu28"
+	rmmod uio_dma
+	echo 0 > /proc/sys/vm/nr_hugepages
+fi

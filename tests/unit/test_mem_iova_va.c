@@ -21,6 +21,7 @@
 #include <unistd.h>
 #include <uiodma.h>
 
+#include "iova_mode.h"
 #include "iova_space.h"
 #include "mem_internal.h"
 #include "vfio.h"
@@ -536,6 +537,54 @@ START_TEST(mode_refusals)
 }
 END_TEST
 
+/* One mode per process: devices and regions of the other are refused,
+ * naming them; held devices decide the auto mode. */
+START_TEST(mode_one_per_process)
+{
+	struct ud_mem_config cfg = UD_MEM_CFG_INIT;
+	struct ud_mem *m;
+	char why[200];
+
+	HP_NEED_PAGES(PS, 1);
+	unsetenv("UD_IOVA_MODE");
+	use_fake(r39, 2);
+	ck_assert_int_eq(ud_iova_dev_hold("0000:00:03.0", UD_IOVA_MODE_PA), 0);
+	ck_assert_int_eq(ud_iova_mode_choose(&cfg, "/nonexistent", &(enum
+			 ud_iova_mode){ 0 }, why, sizeof(why)), 0);
+	ck_assert_ptr_nonnull(strstr(why, "this process holds 0000:00:03.0 on "
+				     "uio_dma"));
+	cfg.page_size = PS;
+	cfg.iova_mode = UD_IOVA_MODE_VA;
+	ck_assert_ptr_null(ud_mem_open(&cfg));
+	ck_assert_int_eq(errno, EINVAL);
+	ck_assert_ptr_nonnull(strstr(ud_errmsg(), "needs VA mode, but this "
+				     "process uses PA mode: 1 device(s) on "
+				     "uio_dma, igb_uio or uio_pci_generic "
+				     "(0000:00:03.0)"));
+	ck_assert_ptr_nonnull(strstr(ud_errmsg(), "--driver vfio-pci"));
+	ck_assert_int_eq(ud_iova_dev_hold("0000:00:04.0", UD_IOVA_MODE_VA), -1);
+	ck_assert_ptr_nonnull(strstr(ud_errmsg(), "0000:00:04.0 (on vfio-pci) "
+				     "needs VA mode"));
+	ud_iova_dev_release("0000:00:03.0", UD_IOVA_MODE_PA);
+	/* now VA memory, and a UIO device is refused while it lives */
+	m = ud_mem_open(&cfg);
+	ck_assert_msg(m, "%s", ud_errmsg());
+	ck_assert_int_eq(ud_iova_dev_hold("0000:00:03.0", UD_IOVA_MODE_PA), -1);
+	ck_assert_int_eq(errno, EINVAL);
+	ck_assert_ptr_nonnull(strstr(ud_errmsg(), "0 device(s) on vfio-pci and "
+				     "1 memory region(s) in VA mode"));
+	ck_assert_int_eq(ud_iova_dev_hold("0000:00:04.0", UD_IOVA_MODE_VA), 0);
+	ck_assert_int_eq(ud_mem_close(m), 0);
+	/* the held vfio-pci device makes auto mode VA */
+	cfg.iova_mode = UD_IOVA_MODE_AUTO;
+	m = ud_mem_open(&cfg);
+	ck_assert_msg(m, "%s", ud_errmsg());
+	ck_assert_int_eq(ud_mem_iova_mode(m), UD_IOVA_MODE_VA);
+	ck_assert_int_eq(ud_mem_close(m), 0);
+	ud_iova_dev_release("0000:00:04.0", UD_IOVA_MODE_VA);
+}
+END_TEST
+
 /* The real container on a host without vfio: refused, naming the fix. */
 START_TEST(mode_no_vfio)
 {
@@ -576,6 +625,7 @@ static Suite *va_suite(void)
 	tcase_add_unchecked_fixture(tc, hp_setup, hp_teardown);
 	tcase_add_test(tc, mode_choice);
 	tcase_add_test(tc, mode_refusals);
+	tcase_add_test(tc, mode_one_per_process);
 	tcase_add_test(tc, mode_no_vfio);
 	suite_add_tcase(s, tc);
 	return s;

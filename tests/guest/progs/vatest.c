@@ -21,6 +21,12 @@
  *                               with ICS wakes only that vector's eventfd;
  *                               masking an MSI-X vector is refused
  *                               (EOPNOTSUPP)
+ *   vatest mixed UIO_ADDR VFIO_ADDR
+ *                               one device on uio_dma (PA), one on vfio-pci
+ *                               (VA): whichever is opened second is refused
+ *                               (EINVAL) naming the first; memory in the
+ *                               default mode next to the vfio-pci device is
+ *                               VA mode, whatever the machine's default
  *
  * Exits 0 when all holds, 1 with the reason on stderr.
  */
@@ -174,6 +180,48 @@ static int msix(const char *bdf)
 	return bad;
 }
 
+/* Open @second while @first is held: must fail with EINVAL naming it. */
+static int refused(const char *first, const char *second)
+{
+	struct ud_dev *a = ud_dev_open(first), *b;
+	int bad = 0;
+
+	if (!a)
+		die("%s: %s", first, ud_errmsg());
+	b = ud_dev_open(second);
+	if (b || errno != EINVAL || !strstr(ud_errmsg(), first)) {
+		printf("%s next to %s: %s\n", second, first,
+		       b ? "opened" : ud_errmsg());
+		bad = 1;
+	} else {
+		printf("%s next to %s: %s\n", second, first, ud_errmsg());
+	}
+	ud_dev_close(b);
+	ud_dev_close(a);
+	return bad;
+}
+
+static int mixed_modes(const char *uio, const char *vfio)
+{
+	struct ud_dev *d;
+	struct ud_mem *m;
+	int bad = refused(uio, vfio) | refused(vfio, uio);
+
+	d = ud_dev_open(vfio);
+	if (!d)
+		die("%s: %s", vfio, ud_errmsg());
+	m = app_mem_open("vatest", NULL, NULL);
+	if (!m || ud_mem_iova_mode(m) != UD_IOVA_MODE_VA) {
+		printf("memory next to %s is not in VA mode\n", vfio);
+		bad = 1;
+	} else {
+		ud_mem_dump(stdout, m);
+	}
+	ud_mem_close(m);
+	ud_dev_close(d);
+	return bad;
+}
+
 int main(int argc, char **argv)
 {
 	struct ud_mem *m;
@@ -183,6 +231,8 @@ int main(int argc, char **argv)
 	app_init("vatest");
 	if (argc == 3 && !strcmp(argv[1], "msix"))
 		return msix(argv[2]);
+	if (argc == 4 && !strcmp(argv[1], "mixed"))
+		return mixed_modes(argv[2], argv[3]);
 	if (argc != 3 || (strcmp(argv[1], "mode") && strcmp(argv[1], "isolation"))) {
 		fprintf(stderr, "usage: vatest mode|isolation|msix PCI_ADDR\n");
 		return 2;
