@@ -140,6 +140,9 @@ UD_EXPORT int ud_dev_bind(const char *addr, const char *driver,
 			       driver, path, driver);
 	if (check_unused(a, flags, "bind"))
 		return -1;
+	if (ud_dev_driver_kind(driver) == UD_DRV_VFIO_PCI &&
+	    !(flags & UD_BIND_FORCE) && ud_vfio_group_check(a))
+		return -1;
 
 	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver_override", a);
 	if (ud_sysfs_write(path, driver))

@@ -100,6 +100,10 @@ void ud_vfio_dev_close(struct ud_dev *d);
 void *ud_vfio_dev_map_bar(struct ud_dev *d, unsigned int bar, size_t maplen);
 /* VFIO_DEVICE_RESET; -1 with EOPNOTSUPP where vfio offers none. */
 int ud_vfio_dev_reset(struct ud_dev *d);
+/* Before binding @addr to vfio-pci: 0 if every other device of its IOMMU
+ * group has no driver, vfio-pci or pci-stub (or is a bridge); else -1
+ * with EBUSY naming them (ENODEV: no IOMMU group). */
+int ud_vfio_group_check(const char *addr);
 
 /* ---- dev_irq_vfio.c: interrupts of a device on vfio-pci ---- */
 /* Take @dev_fd (owned from here on) and choose MSI-X, MSI or INTx: sets

@@ -8,6 +8,7 @@
  * from linux/vfio.h and drivers/vfio/pci/vfio_pci_core.c; Debian's 6.1 and
  * 6.12 kernels offer only this group/container interface (no iommufd).
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -21,6 +22,7 @@
 #include <linux/vfio.h>
 
 #include "dev_internal.h"
+#include "dev_sysfs.h"
 #include "internal.h"
 #include "vfio.h"
 
@@ -138,6 +140,62 @@ static int region_info(struct ud_dev *d, unsigned int index,
 	r->size = ri.size;
 	r->flags = ri.flags;
 	return 0;
+}
+
+/* Whether @dev leaves its group viable for vfio: no driver, vfio-pci or
+ * pci-stub (drivers/vfio/group.c), or a bridge (header type not 0). */
+static int allowed(const char *dev)
+{
+	char path[PATH_MAX], drv[64] = "";
+	uint8_t type = 0;
+	int fd, bridge = 0;
+
+	if (ud_pci_driver(dev, drv, sizeof(drv)))
+		return 1;	/* gone: vfio decides */
+	if (!*drv || !strcmp(drv, "vfio-pci") || !strcmp(drv, "pci-stub"))
+		return 1;
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/config", dev);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		bridge = pread(fd, &type, 1, 0x0e) == 1 && (type & 0x7f);
+		close(fd);
+	}
+	return bridge;
+}
+
+int ud_vfio_group_check(const char *addr)
+{
+	char dir[PATH_MAX], users[512] = "", drv[64];
+	size_t used = 0;
+	struct dirent *de;
+	DIR *dd;
+
+	snprintf(dir, sizeof(dir), "/sys/bus/pci/devices/%s/iommu_group/devices",
+		 addr);
+	dd = opendir(dir);
+	if (!dd)
+		return ud_fail(ENODEV, "%s has no IOMMU group (%s): vfio-pci needs "
+			       "an IOMMU (boot with intel_iommu=on or "
+			       "amd_iommu=on); without one, use uio_dma (uiodma "
+			       "bind %s)", addr, dir, addr);
+	while ((de = readdir(dd))) {
+		int n;
+
+		if (de->d_name[0] == '.' || !strcmp(de->d_name, addr) ||
+		    allowed(de->d_name) || used >= sizeof(users))
+			continue;
+		ud_pci_driver(de->d_name, drv, sizeof(drv));
+		n = snprintf(users + used, sizeof(users) - used, "%s%s (%s)",
+			     used ? ", " : "", de->d_name, drv);
+		used += n > 0 ? (size_t)n : 0;
+	}
+	closedir(dd);
+	if (!used)
+		return 0;
+	return ud_fail(EBUSY, "refusing to bind %s to vfio-pci: its IOMMU group "
+		       "(%s) also holds %s, still driven by the kernel, and vfio "
+		       "gives a group to userspace only as a whole; bind those "
+		       "to vfio-pci too, or unbind them", addr, dir, users);
 }
 
 int ud_vfio_dev_open(struct ud_dev *d)

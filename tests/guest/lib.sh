@@ -124,6 +124,42 @@ blockdev_of() {
 	return 1
 }
 
+# nvme_disk_check NAME SEED OUT BDF: BDF is back with the kernel's nvme
+# driver; its block device must hold what nvme-rw --seed SEED wrote (the
+# "disk: sector S count C" lines of its output OUT), read without the
+# application's help: NAME-blockdev, NAME-header, NAME-ranges (6),
+# NAME-reads-data.
+nvme_disk_check() {
+	_name=$1 _seed=$2 _out=$3
+	wait_for 15 blockdev_of "$4"
+	_blk=$(blockdev_of "$4")
+	if [ -z "$_blk" ] || ! wait_for 5 test -b "/dev/$_blk"; then
+		fail "$_name-blockdev" "no block device for $4 after uiodma unbind"
+		return
+	fi
+	pass "$_name-blockdev"
+	# The first sector's header, checked without the application's help.
+	_hdr=$(dd if="/dev/$_blk" bs=512 skip=16 count=1 2>/dev/null | head -c 40)
+	expect "$_name-header" "nvme-rw seed ${_seed#0x} sector 0000000016" "$_hdr"
+	_n=0 _bad=0
+	for _r in $(sed -n 's/^disk: sector \([0-9]*\) count \([0-9]*\) .*/\1:\2/p' "$_out"); do
+		_s=${_r%:*} _c=${_r#*:}
+		dd if="/dev/$_blk" of=/tmp/got bs=512 skip="$_s" count="$_c" 2>/dev/null
+		nvme_harness pattern "$_seed" "$_s" "$_c" > /tmp/want
+		if cmp /tmp/want /tmp/got; then
+			echo "    sectors $_s+$_c: as written"
+		else
+			echo "    sectors $_s+$_c: DIFFER"
+			od -A d -t x1 /tmp/got | head -n 4 | sed 's/^/    /'
+			_bad=$((_bad + 1))
+		fi
+		_n=$((_n + 1))
+	done
+	expect "$_name-ranges" 6 "$_n"
+	expect "$_name-reads-data" 0 "$_bad"
+	rm -f /tmp/got /tmp/want
+}
+
 # expect_fail NAME RC GREP CMD...: CMD must exit RC with GREP in its stderr.
 expect_fail() {
 	_name=$1 _want=$2 _pat=$3

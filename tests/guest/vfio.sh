@@ -1,15 +1,18 @@
 # VA mode (IOVA as VA) behind QEMU's Intel IOMMU with interrupt remapping
 # (job vfio: intel_iommu=on, -device intel-iommu,intremap=on, QEMU's
 # default 39-bit address width): devices on vfio-pci, memory mapped into
-# the process's VFIO container.  busybox modprobe ignores the softdep that
-# pulls in vfio_iommu_type1: it is loaded by name.
+# the process's VFIO container.  The apps run unchanged; only the bind
+# differs.  uiodma bind --driver vfio-pci loads vfio-pci and, by name,
+# vfio_iommu_type1 (busybox modprobe ignores the softdep that pulls it in).
 edu=$(pci_find $EDU 1)
 edu28=$(pci_find $EDU 2)
+nic1=$(pci_find $E1000E 1)
+nic2=$(pci_find $E1000E 2)
+nvme=$(pci_find $NVME)
 echo 64 > /proc/sys/vm/nr_hugepages
-modprobe vfio-pci
-modprobe vfio_iommu_type1
-check vfio-bind-edu bind vfio-pci "$edu"
-check vfio-bind-edu28 bind vfio-pci "$edu28"
+check vfio-bind-edu uiodma bind --driver vfio-pci "$edu"
+check vfio-bind-loads-type1 sh -c 'grep -q "^vfio_iommu_type1 " /proc/modules'
+check vfio-bind-edu28 uiodma bind --driver vfio-pci "$edu28"
 # the default mode is VA here, and the memory lies where the IOMMU takes it
 check vfio-auto-mode-va vatest mode "$edu"
 check vfio-edu-dma edu-dma --rounds 4 "$edu"
@@ -22,12 +25,25 @@ check vfio-isolation vatest isolation "$edu"
 check vfio-isolation-dmar-fault sh -c \
 	'dmesg | grep "DMAR: \[DMA Write" | grep "fault addr 0x7000000000" | grep -q "PTE Write access is not set"'
 dmesg | grep DMAR: | tail -n 4 | sed 's/^/    /'
-unbind "$edu"
-unbind "$edu28"
-# MSI-X: every e1000e vector to its own eventfd
-nic=$(pci_find $E1000E 2)
-check vfio-bind-e1000e bind vfio-pci "$nic"
-check vfio-e1000e-msix vatest msix "$nic"
-unbind "$nic"
-bind e1000e "$nic"
+uiodma unbind --no-restore "$edu" "$edu28" >/dev/null
+
+# NICs: MSI-X, every vector to its own eventfd; then frames between the
+# two NICs through descriptor rings, by polling and by MSI-X
+check vfio-bind-nics uiodma bind --force --driver vfio-pci "$nic1" "$nic2"
+check vfio-e1000e-msix vatest msix "$nic2"
+check vfio-e1000e-loop e1000e-loop --count 64 "$nic1" "$nic2"
+check vfio-e1000e-loop-irq e1000e-loop --count 64 --irq "$nic1" "$nic2"
+check vfio-unbind-nics uiodma unbind "$nic1" "$nic2"
+
+# NVMe: written through vfio-pci, read back by the kernel's nvme driver
+seed=0x5eed0011
+check vfio-bind-nvme uiodma bind --force --driver vfio-pci "$nvme"
+check vfio-nvme-rw-irq nvme-rw --irq --seed 0x77 "$nvme"
+nvme-rw --seed $seed "$nvme" > /tmp/nvme-rw.out 2>&1
+expect vfio-nvme-rw 0 "$?"
+sed 's/^/    /' /tmp/nvme-rw.out
+check vfio-nvme-kernel-restore uiodma unbind "$nvme"
+expect vfio-nvme-kernel-driver nvme "$(driver_of "$nvme")"
+nvme_disk_check vfio-nvme-kernel $seed /tmp/nvme-rw.out "$nvme"
+rm -f /tmp/nvme-rw.out
 echo 0 > /proc/sys/vm/nr_hugepages

@@ -74,6 +74,9 @@ int cmd_bind(const struct cli *c)
 		r = ud_dev_bind(addr, drv, flags, prev, sizeof(prev));
 		if (r && errno == ENOENT && !modprobe(drv))
 			r = ud_dev_bind(addr, drv, flags, prev, sizeof(prev));
+		/* its IOMMU backend is a softdep that busybox modprobe skips */
+		if (!r && !strcmp(drv, "vfio-pci"))
+			modprobe("vfio_iommu_type1");
 		if (r) {
 			fprintf(stderr, "uiodma bind: %s\n", ud_errmsg());
 			rc = 1;

@@ -37,32 +37,7 @@ check nvme-rw-kernel-restore uiodma unbind "$nvme"
 expect nvme-rw-kernel-driver nvme "$(driver_of "$nvme")"
 # With the kernel's driver holding it, the application must not touch it.
 expect_fail nvme-rw-refuses-kernel-bound 1 "uio_dma" nvme-rw "$nvme"
-wait_for 15 blockdev_of "$nvme"
-blk=$(blockdev_of "$nvme")
-if [ -z "$blk" ] || ! wait_for 5 test -b "/dev/$blk"; then
-	fail nvme-rw-kernel-blockdev "no block device for $nvme after uiodma unbind"
-else
-	pass nvme-rw-kernel-blockdev
-	# The first sector's header, checked without the application's help.
-	hdr=$(dd if="/dev/$blk" bs=512 skip=16 count=1 2>/dev/null | head -c 40)
-	expect nvme-rw-kernel-header "nvme-rw seed 1a2b3c4d sector 0000000016" "$hdr"
-	n=0 bad=0
-	for r in $(sed -n 's/^disk: sector \([0-9]*\) count \([0-9]*\) .*/\1:\2/p' /tmp/nvme-rw.out); do
-		s=${r%:*} c=${r#*:}
-		dd if="/dev/$blk" of=/tmp/got bs=512 skip="$s" count="$c" 2>/dev/null
-		nvme_harness pattern $seed "$s" "$c" > /tmp/want
-		if cmp /tmp/want /tmp/got; then
-			echo "    sectors $s+$c: as written"
-		else
-			echo "    sectors $s+$c: DIFFER"
-			od -A d -t x1 /tmp/got | head -n 4 | sed 's/^/    /'
-			bad=$((bad + 1))
-		fi
-		n=$((n + 1))
-	done
-	expect nvme-rw-kernel-ranges 6 "$n"
-	expect nvme-rw-kernel-reads-data 0 "$bad"
-fi
+nvme_disk_check nvme-rw-kernel $seed /tmp/nvme-rw.out "$nvme"
 
 # ---- leave things as found
 uiodma unbind --force --no-restore "$nvme" >/dev/null
