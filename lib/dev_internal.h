@@ -115,6 +115,9 @@ int ud_irq_vfio_set(struct ud_irq *irq, unsigned int vec, int fd);
 /* Mask/unmask @vec: INTx through vfio; MSI/MSI-X cannot be masked
  * (EOPNOTSUPP), and unmasking them does nothing. */
 int ud_irq_vfio_mask(struct ud_irq *irq, unsigned int vec, int masked);
+/* Tests: use @mode (UD_IRQ_MSIX, UD_IRQ_MSI, UD_IRQ_LEGACY) instead of the
+ * first the device offers; every vector must be disabled.  0 or -1. */
+int ud_irq_vfio_force_mode(struct ud_irq *irq, enum ud_irq_mode mode);
 
 /* Read the capability-derived fields of @info from config space. */
 void ud_dev_info_caps(struct ud_dev_info *info);

@@ -54,6 +54,40 @@ int ud_irq_vfio_open(struct ud_irq *irq, int dev_fd)
 	return 0;
 }
 
+int ud_irq_vfio_force_mode(struct ud_irq *irq, enum ud_irq_mode mode)
+{
+	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+		struct vfio_irq_info ii = { .argsz = sizeof(ii),
+					    .index = order[i].index };
+
+		if (order[i].mode != mode)
+			continue;
+		for (unsigned int v = 0; v < irq->nvec; v++)
+			if (irq->fds[v] >= 0)
+				return ud_fail(EBUSY, "%s: disable every vector "
+					       "before changing the mode", irq->addr);
+		if (ioctl(irq->vfio_fd, VFIO_DEVICE_GET_IRQ_INFO, &ii) ||
+		    !ii.count)
+			return ud_fail(EOPNOTSUPP, "%s offers no %s through vfio",
+				       irq->addr, ud_irq_mode_name(mode));
+		if (ii.count > irq->nvec) {
+			int *fds = realloc(irq->fds, ii.count * sizeof(*fds));
+
+			if (!fds)
+				return ud_fail(ENOMEM, "out of memory");
+			irq->fds = fds;
+		}
+		for (unsigned int v = 0; v < ii.count; v++)
+			irq->fds[v] = -1;
+		irq->mode = mode;
+		irq->vfio_index = order[i].index;
+		irq->nvec = ii.count;
+		return 0;
+	}
+	return ud_fail(EINVAL, "%s: no vfio interrupt mode %s", irq->addr,
+		       ud_irq_mode_name(mode));
+}
+
 /* Send every vector's eventfd (-1: off), or switch the index off. */
 static int send_set(struct ud_irq *irq)
 {

@@ -19,6 +19,7 @@ check vfio-edu-dma edu-dma --rounds 4 "$edu"
 check vfio-edu-dma-28bit edu-dma --rounds 3 --dma-bits 28 "$edu28"
 # interrupts through VFIO_DEVICE_SET_IRQS: edu's MSI ends each transfer
 check vfio-edu-dma-msi edu-dma --rounds 2 --irq "$edu"
+check vfio-edu-intx vatest intx "$edu"
 # isolation: a DMA to process memory never mapped for the device is
 # refused by the IOMMU (a DMAR fault in dmesg) and leaves it unchanged
 check vfio-isolation vatest isolation "$edu"

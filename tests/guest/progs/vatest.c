@@ -21,6 +21,11 @@
  *                               with ICS wakes only that vector's eventfd;
  *                               masking an MSI-X vector is refused
  *                               (EOPNOTSUPP)
+ *   vatest intx PCI_ADDR        an edu on vfio-pci with its INTx line (the
+ *                               library would choose MSI: forced through
+ *                               the test hook): each raised interrupt wakes
+ *                               the eventfd once the line is unmasked
+ *                               (vfio masks it when it fires)
  *   vatest mixed UIO_ADDR VFIO_ADDR
  *                               one device on uio_dma (PA), one on vfio-pci
  *                               (VA): whichever is opened second is refused
@@ -41,6 +46,7 @@
 #include "common/app.h"
 #include "edu-dma/edu.h"
 #include "guest_util.h"
+#include "dev_internal.h"	/* ud_irq_vfio_force_mode(): the INTx test */
 
 #define VICTIM 0x7000000000ull	/* inside 39 bits, far from the windows */
 #define LEN 256u
@@ -180,6 +186,40 @@ static int msix(const char *bdf)
 	return bad;
 }
 
+#define EDU_IRQ_STATUS	0x24
+#define EDU_IRQ_RAISE	0x60
+#define EDU_IRQ_ACK	0x64
+
+static int intx(const char *bdf)
+{
+	struct ud_dev *d = ud_dev_open(bdf);
+	volatile uint32_t *bar;
+	struct ud_irq *irq;
+	size_t len;
+	int bad = 0;
+
+	if (!d || !(bar = ud_dev_map_bar(d, 0, 0, &len)) ||
+	    ud_dev_bus_master(d, 1) || !(irq = ud_irq_open_dev(d)))
+		die("%s: %s", bdf, ud_errmsg());
+	if (ud_irq_vfio_force_mode(irq, UD_IRQ_LEGACY) || ud_irq_enable(irq, 0))
+		die("%s: INTx: %s", bdf, ud_errmsg());
+	for (int round = 0; round < 3; round++) {
+		int64_t n;
+
+		wr32(bar, EDU_IRQ_RAISE, 1u << round);
+		n = ud_irq_wait(irq, 0, 2000);
+		printf("round %d: status %#x, eventfd count %lld\n", round,
+		       rd32(bar, EDU_IRQ_STATUS), (long long)n);
+		bad |= n <= 0;
+		wr32(bar, EDU_IRQ_ACK, rd32(bar, EDU_IRQ_STATUS));
+		if (ud_irq_unmask(irq, 0))
+			die("unmask: %s", ud_errmsg());
+	}
+	ud_irq_close(irq);
+	ud_dev_close(d);
+	return bad;
+}
+
 /* Open @second while @first is held: must fail with EINVAL naming it. */
 static int refused(const char *first, const char *second)
 {
@@ -231,6 +271,8 @@ int main(int argc, char **argv)
 	app_init("vatest");
 	if (argc == 3 && !strcmp(argv[1], "msix"))
 		return msix(argv[2]);
+	if (argc == 3 && !strcmp(argv[1], "intx"))
+		return intx(argv[2]);
 	if (argc == 4 && !strcmp(argv[1], "mixed"))
 		return mixed_modes(argv[2], argv[3]);
 	if (argc != 3 || (strcmp(argv[1], "mode") && strcmp(argv[1], "isolation"))) {
