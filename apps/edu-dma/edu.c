@@ -102,9 +102,9 @@ int edu_dma(struct edu *e, uint64_t iova, uint32_t dev_off, uint32_t len,
 	uint64_t cmd = EDU_DMA_RUN | (to_device ? 0 : EDU_DMA_TO_RAM) |
 		       (e->irq ? EDU_DMA_IRQ : 0);
 
-	if (!len || len > EDU_MAX_XFER || dev_off + len > EDU_BUF_SIZE) {
-		snprintf(err, errlen, "bad transfer: %u bytes at device offset %u (at most %u, within %u)",
-			 len, dev_off, EDU_MAX_XFER, EDU_BUF_SIZE);
+	if (!len || (uint64_t)dev_off + len > EDU_MAX_XFER) {
+		snprintf(err, errlen, "bad transfer: %u bytes at device offset %u: give 1 or more bytes ending by offset %u (QEMU 7.2's edu stops the machine on a transfer reaching its buffer's last byte)",
+			 len, dev_off, EDU_MAX_XFER);
 		errno = EINVAL;
 		return -1;
 	}

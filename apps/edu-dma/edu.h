@@ -20,7 +20,12 @@
 #include <uiodma.h>
 
 #define EDU_BUF_SIZE	4096u
-/* QEMU 7.2's edu aborts on a full 4096-byte transfer (off by one). */
+/*
+ * QEMU 7.2's edu stops the whole machine (hw_error) on a transfer that
+ * ends at the buffer's end, off by one: a transfer must end before its
+ * last byte, so it is at most 4095 bytes and device offset + length is at
+ * most 4095.
+ */
 #define EDU_MAX_XFER	(EDU_BUF_SIZE - 1)
 
 struct edu {
@@ -50,8 +55,9 @@ uint32_t edu_id(struct edu *e);
  * edu_dma() - copy @len bytes between host memory at @iova and the device
  * buffer at @dev_off; @to_device chooses the direction.  Waits for
  * completion.  Returns 0, or -1 with errno: ERANGE if [iova, iova+len)
- * is beyond the device's DMA mask (nothing was sent), EINVAL for a bad
- * length or offset, ETIMEDOUT if the device never finished.
+ * is beyond the device's DMA mask (nothing was sent), EINVAL for a length
+ * of 0 or @dev_off + @len over EDU_MAX_XFER (nothing was sent),
+ * ETIMEDOUT if the device never finished.
  */
 int edu_dma(struct edu *e, uint64_t iova, uint32_t dev_off, uint32_t len,
 	    int to_device, char *err, size_t errlen);

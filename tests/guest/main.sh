@@ -12,6 +12,8 @@ test)
 	done ;;
 iommu)
 	sh -c ". /guest/lib.sh; . /guest/iommu.sh" ;;
+edu)
+	sh -c ". /guest/lib.sh; . /guest/edu-icount.sh" ;;
 vfio)
 	sh -c ". /guest/lib.sh; . /guest/vfio.sh" ;;
 demo)
