@@ -13,6 +13,12 @@ echo 64 > /proc/sys/vm/nr_hugepages
 check vfio-bind-edu uiodma bind --driver vfio-pci "$edu"
 check vfio-bind-loads-type1 sh -c 'grep -q "^vfio_iommu_type1 " /proc/modules'
 check vfio-bind-edu28 uiodma bind --driver vfio-pci "$edu28"
+# uiodma status says what each device runs in, and what the IOMMU allows
+check vfio-status-va sh -c "uiodma status | grep -q '^  $edu  VA (vfio-pci)$'"
+check vfio-status-nvme-hint sh -c \
+	"uiodma status | grep -q '^  $nvme  VA with uiodma bind --driver vfio-pci $nvme (PA needs iommu=pt)$'"
+check vfio-status-iommu sh -c 'uiodma status | grep -q "^IOMMU: translates DMA by default"'
+check vfio-status-json sh -c "uiodma status --json | jsoncheck && uiodma status --json | grep -q '\"default_iova_mode\":\"VA\"'"
 # the default mode is VA here, and the memory lies where the IOMMU takes it
 check vfio-auto-mode-va vatest mode "$edu"
 check vfio-edu-dma edu-dma --rounds 4 "$edu"

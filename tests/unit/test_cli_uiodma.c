@@ -235,6 +235,7 @@ static void fake_status(struct status *st)
 {
 	static struct ud_dev_info devs[3];
 	static char users[3][256];
+	static char modes[3][192];
 
 	memset(st, 0, sizeof(*st));
 	memset(devs, 0, sizeof(devs));
@@ -270,7 +271,12 @@ static void fake_status(struct status *st)
 	devs[2].iommu_group = -1;
 	st->devs = devs;
 	st->users = users;
+	st->modes = modes;
 	st->ndevs = 3;
+	st->iommu.translating = 12;
+	iova_mode_text(&devs[0], "", modes[0], sizeof(modes[0]));
+	iova_mode_text(&devs[1], "DMA-FQ", modes[1], sizeof(modes[1]));
+	iova_mode_text(&devs[2], "", modes[2], sizeof(modes[2]));
 	st->mod.loaded = 1;
 	snprintf(st->mod.version, sizeof(st->mod.version), "0.1");
 	st->mod.nparams = 2;
@@ -322,6 +328,7 @@ START_TEST(status_json)
 	ck_assert_ptr_nonnull(strstr(out, "\"module\":{\"name\":\"uio_dma\",\"loaded\":true,\"version\":\"0.1\",\"parameters\":{\"intr_mode\":\"auto\",\"max_vectors\":\"64\"}}"));
 	ck_assert_ptr_nonnull(strstr(out, "{\"page_size\":2097152,\"default\":true,\"total\":4,\"free\":3"));
 	ck_assert_ptr_nonnull(strstr(out, "\"mounts\":[{\"path\":\"/dev/hugepages\",\"page_size\":2097152}]"));
+	ck_assert_ptr_nonnull(strstr(out, "\"iommu\":{\"translating_groups\":12,\"identity_groups\":0,\"default_iova_mode\":\"VA\",\"iova_modes\":{\"0000:00:02.0\":\"PA (uio_dma)\",\"0000:00:05.0\":\"VA with uiodma bind --driver vfio-pci 0000:00:05.0 (PA needs iommu=pt)\""));
 	free(out);
 
 	/* Nothing at all: still valid. */
@@ -330,6 +337,34 @@ START_TEST(status_json)
 	ck_assert(json_valid(out, strlen(out), NULL, NULL));
 	ck_assert_ptr_nonnull(strstr(out, "\"loaded\":false,\"version\":null"));
 	free(out);
+}
+END_TEST
+
+/* What each driver and IOMMU group gives, and the bind that changes it. */
+START_TEST(status_iova_modes)
+{
+	struct ud_dev_info d = { .addr = "0000:03:00.0" };
+	struct iommu_state s = { 0 };
+	char buf[192];
+
+	snprintf(d.driver, sizeof(d.driver), "vfio-pci");
+	iova_mode_text(&d, "DMA", buf, sizeof(buf));
+	ck_assert_str_eq(buf, "VA (vfio-pci)");
+	snprintf(d.driver, sizeof(d.driver), "igb_uio");
+	iova_mode_text(&d, "identity", buf, sizeof(buf));
+	ck_assert_str_eq(buf, "PA (igb_uio)");
+	snprintf(d.driver, sizeof(d.driver), "e1000e");
+	iova_mode_text(&d, "identity", buf, sizeof(buf));
+	ck_assert_str_eq(buf, "PA with uiodma bind 0000:03:00.0, or VA with "
+			 "uiodma bind --driver vfio-pci 0000:03:00.0");
+	iova_mode_text(&d, "", buf, sizeof(buf));
+	ck_assert_str_eq(buf, "PA with uiodma bind 0000:03:00.0 (no IOMMU group: "
+			 "vfio-pci needs an IOMMU)");
+	ck_assert_str_eq(iommu_default_mode(&s), "PA");
+	s.translating = 3;
+	ck_assert_str_eq(iommu_default_mode(&s), "VA");
+	s.identity = 1;
+	ck_assert_str_eq(iommu_default_mode(&s), "PA");
 }
 END_TEST
 
@@ -351,6 +386,8 @@ START_TEST(status_text)
 	ck_assert_ptr_nonnull(strstr(out, "uio_dma module: loaded (version 0.1)\n  intr_mode=auto\n  max_vectors=64\n"));
 	ck_assert_ptr_nonnull(strstr(out, "2M   (default)  total 4  free 3"));
 	ck_assert_ptr_nonnull(strstr(out, "mount /dev/hugepages (2M)"));
+	ck_assert_ptr_nonnull(strstr(out, "IOMMU: translates DMA by default (12 groups of type DMA or DMA-FQ): memory runs in VA mode"));
+	ck_assert_ptr_nonnull(strstr(out, "  0000:00:05.0  VA with uiodma bind --driver vfio-pci 0000:00:05.0 (PA needs iommu=pt)\n"));
 	free(out);
 	memset(&st, 0, sizeof(st));
 	out = render(0, &st);
@@ -458,6 +495,7 @@ static Suite *cli_suite(void)
 	tcase_add_test(tc, json_validator);
 	tcase_add_test(tc, status_json);
 	tcase_add_test(tc, status_text);
+	tcase_add_test(tc, status_iova_modes);
 	tcase_add_test(tc, module_params);
 	tcase_add_test(tc, clean_ordinary_dir);
 	tcase_add_test(tc, bind_irq_text);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * 'uiodma status': collect the devices, module and hugepage state, and
- * print them as text or JSON.  The printers are plain functions over
+ * 'uiodma status': collect the devices, their IOVA modes, the IOMMU, module
+ * and hugepage state, and print them as text or JSON.  The printers are plain functions over
  * struct status so the unit tests can run them on synthetic data.
  */
 #include <dirent.h>
@@ -63,16 +63,78 @@ void read_module(struct module_state *m, const char *dir)
 	qsort(m->params, (size_t)m->nparams, sizeof(m->params[0]), cmp_param);
 }
 
+static int translates(const char *type)
+{
+	return !strcmp(type, "DMA") || !strcmp(type, "DMA-FQ");
+}
+
+void iova_mode_text(const struct ud_dev_info *d, const char *group_type,
+		    char *buf, size_t len)
+{
+	const char *a = d->addr;
+
+	if (!strcmp(d->driver, "vfio-pci"))
+		snprintf(buf, len, "VA (vfio-pci)");
+	else if (!strcmp(d->driver, "uio_dma") || !strcmp(d->driver, "igb_uio") ||
+		 !strcmp(d->driver, "uio_pci_generic"))
+		snprintf(buf, len, "PA (%s)", d->driver);
+	else if (!*group_type)
+		snprintf(buf, len, "PA with uiodma bind %s (no IOMMU group: "
+			 "vfio-pci needs an IOMMU)", a);
+	else if (translates(group_type))
+		snprintf(buf, len, "VA with uiodma bind --driver vfio-pci %s (PA "
+			 "needs iommu=pt)", a);
+	else
+		snprintf(buf, len, "PA with uiodma bind %s, or VA with uiodma "
+			 "bind --driver vfio-pci %s", a, a);
+}
+
+const char *iommu_default_mode(const struct iommu_state *s)
+{
+	return s->translating && !s->identity ? "VA" : "PA";
+}
+
+static void read_iommu(struct iommu_state *s)
+{
+	char path[PATH_MAX], type[32];
+	struct dirent *de;
+	DIR *d = opendir("/sys/kernel/iommu_groups");
+
+	memset(s, 0, sizeof(*s));
+	while (d && (de = readdir(d))) {
+		if (de->d_name[0] == '.' || strlen(de->d_name) > 32)
+			continue;
+		snprintf(path, sizeof(path), "/sys/kernel/iommu_groups/%s/type",
+			 de->d_name);
+		if (read_line(path, type, sizeof(type)))
+			continue;
+		s->translating += translates(type);
+		s->identity += !strcmp(type, "identity");
+	}
+	if (d)
+		closedir(d);
+}
+
 int collect_status(struct status *st)
 {
 	memset(st, 0, sizeof(*st));
 	if (ud_dev_list(&st->devs, &st->ndevs, 0))
 		return -1;
 	st->users = calloc(st->ndevs ? st->ndevs : 1, sizeof(*st->users));
-	if (!st->users)
+	st->modes = calloc(st->ndevs ? st->ndevs : 1, sizeof(*st->modes));
+	if (!st->users || !st->modes)
 		return -1;
-	for (size_t i = 0; i < st->ndevs; i++)
+	read_iommu(&st->iommu);
+	for (size_t i = 0; i < st->ndevs; i++) {
+		char path[PATH_MAX], type[32] = "";
+
 		ud_dev_users(st->devs[i].addr, st->users[i], sizeof(st->users[i]));
+		snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/iommu_group/type",
+			 st->devs[i].addr);
+		if (read_line(path, type, sizeof(type)) && st->devs[i].iommu_group >= 0)
+			snprintf(type, sizeof(type), "DMA");	/* unreadable: assume it translates */
+		iova_mode_text(&st->devs[i], type, st->modes[i], sizeof(st->modes[i]));
+	}
 	read_module(&st->mod, "/sys/module/uio_dma");
 	st->hp_ok = ud_hp_discover(&st->hp) == 0;
 	return 0;
@@ -82,6 +144,7 @@ void free_status(struct status *st)
 {
 	free(st->devs);
 	free(st->users);
+	free(st->modes);
 }
 
 /* One device line of the text status. */
@@ -127,6 +190,21 @@ int print_status_text(FILE *f, const struct status *st)
 			fprintf(f, "  (none)\n");
 		fprintf(f, "\n");
 	}
+	fprintf(f, "IOMMU: ");
+	if (!st->iommu.translating && !st->iommu.identity)
+		fprintf(f, "none translates DMA: memory runs in PA mode (devices "
+			"on uio_dma); VA mode needs an IOMMU (intel_iommu=on, "
+			"amd_iommu=on) and vfio-pci\n");
+	else if (st->iommu.identity)
+		fprintf(f, "passthrough (%d identity groups, iommu=pt): PA mode on "
+			"uio_dma, or VA mode on vfio-pci\n", st->iommu.identity);
+	else
+		fprintf(f, "translates DMA by default (%d groups of type DMA or "
+			"DMA-FQ): memory runs in VA mode (devices on vfio-pci); PA "
+			"mode needs iommu=pt\n", st->iommu.translating);
+	for (size_t i = 0; st->modes && i < st->ndevs; i++)
+		fprintf(f, "  %-12s  %s\n", st->devs[i].addr, st->modes[i]);
+	fprintf(f, "\n");
 	fprintf(f, "uio_dma module: ");
 	if (!st->mod.loaded) {
 		fprintf(f, "not loaded (modprobe uio_dma)\n");
@@ -214,7 +292,17 @@ int print_status_json(FILE *f, const struct status *st)
 			fputc(',', f);
 		json_dev(f, &st->devs[i], st->users ? st->users[i] : NULL);
 	}
-	fprintf(f, "],\"module\":{\"name\":\"uio_dma\",\"loaded\":%s,\"version\":",
+	fprintf(f, "],\"iommu\":{\"translating_groups\":%d,\"identity_groups\":%d,"
+		"\"default_iova_mode\":\"%s\",\"iova_modes\":{", st->iommu.translating,
+		st->iommu.identity, iommu_default_mode(&st->iommu));
+	for (size_t i = 0; st->modes && i < st->ndevs; i++) {
+		if (i)
+			fputc(',', f);
+		json_str(f, st->devs[i].addr);
+		fputc(':', f);
+		json_str(f, st->modes[i]);
+	}
+	fprintf(f, "}},\"module\":{\"name\":\"uio_dma\",\"loaded\":%s,\"version\":",
 		st->mod.loaded ? "true" : "false");
 	json_str(f, st->mod.loaded && *st->mod.version ? st->mod.version : NULL);
 	fputs(",\"parameters\":{", f);

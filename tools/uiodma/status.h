@@ -24,10 +24,18 @@ struct module_state {
 	} params[MAX_PARAMS];
 };
 
+/* The IOMMU groups' default domains (/sys/kernel/iommu_groups/N/type). */
+struct iommu_state {
+	int translating;	/* DMA, DMA-FQ */
+	int identity;		/* identity: iommu=pt */
+};
+
 struct status {
 	struct ud_dev_info *devs;
 	char (*users)[256];
+	char (*modes)[192];		/* per device: iova_mode_text() */
 	size_t ndevs;
+	struct iommu_state iommu;
 	struct module_state mod;
 	int hp_ok;			/* hp is valid */
 	struct ud_hp_info hp;
@@ -38,6 +46,19 @@ struct status {
  * (/sys/module/NAME): loaded or not, version, parameters sorted by name.
  */
 void read_module(struct module_state *m, const char *dir);
+
+/*
+ * iova_mode_text() - the IOVA mode device @d runs in with libuiodma, or
+ * what binding gives it which mode, into @buf: "VA (vfio-pci)", "PA
+ * (uio_dma)", or for a device on no UIO driver nor vfio-pci the bind
+ * commands that work with its IOMMU group's type @group_type ("" without
+ * a group: PA only; "identity": both; "DMA"/"DMA-FQ": VA only, PA needs
+ * iommu=pt).  Pure.
+ */
+void iova_mode_text(const struct ud_dev_info *d, const char *group_type,
+		    char *buf, size_t len);
+/* The mode memory gets by default with no device (as libuiodma chooses). */
+const char *iommu_default_mode(const struct iommu_state *s);
 
 /* collect_status() - fill @st; 0, or -1 (free_status() it either way). */
 int collect_status(struct status *st);
