@@ -80,6 +80,16 @@ if grep -q 'iommu=pt' /proc/cmdline; then
 	bind uio_dma "$edu28"
 	bind vfio-pci "$edu"
 	check iommu-pt-one-mode-per-process vatest mixed "$edu28" "$edu"
+	# memory ready for DMA, PA (pagemap) against VA (mapped into the
+	# container, edu on vfio-pci), alternating, in one guest: a figure,
+	# not a pass/fail criterion (make bench does not run it yet)
+	echo 16 > /proc/sys/vm/nr_hugepages
+	echo 400 > /proc/sys/vm/nr_hugepages
+	mib=$(( $(awk '/HugePages_Free/ {print $2}' /proc/meminfo) * 2 - 32 ))
+	for r in 1 2; do
+		check iommu-pt-memtime-pa-$r env UD_IOVA_MODE=pa vatest memtime $mib
+		check iommu-pt-memtime-va-$r vatest memtime $mib "$edu"
+	done
 	unbind "$edu"
 	unbind "$edu28"
 	rmmod uio_dma

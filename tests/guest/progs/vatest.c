@@ -26,6 +26,14 @@
  *                               the test hook): each raised interrupt wakes
  *                               the eventfd once the line is unmasked
  *                               (vfio masks it when it fires)
+ *   vatest memtime MIB [VFIO_ADDR]
+ *                               time to make MIB MiB of memory ready for DMA
+ *                               (ud_mem_open, ud_mem_grow: faulted, locked,
+ *                               and resolved to physical addresses or mapped
+ *                               into the container) and to give it back, in
+ *                               the mode auto picks (with VFIO_ADDR held:
+ *                               VA); prints "memtime MODE MIB ready_ms
+ *                               close_ms"
  *   vatest mixed UIO_ADDR VFIO_ADDR
  *                               one device on uio_dma (PA), one on vfio-pci
  *                               (VA): whichever is opened second is refused
@@ -38,7 +46,9 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <stdlib.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <uiodma.h>
@@ -220,6 +230,38 @@ static int intx(const char *bdf)
 	return bad;
 }
 
+static double now_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
+}
+
+static int memtime(unsigned long mib, const char *vfio)
+{
+	struct ud_mem_config cfg = UD_MEM_CFG_INIT;
+	struct ud_dev *d = NULL;
+	struct ud_mem *m;
+	double t0, t1, t2;
+
+	if (vfio && !(d = ud_dev_open(vfio)))
+		die("%s: %s", vfio, ud_errmsg());
+	cfg.va_size = (size_t)4 << 30;
+	t0 = now_ms();
+	m = ud_mem_open(&cfg);
+	if (!m || ud_mem_grow(m, (size_t)mib << 20))
+		die("memory: %s", ud_errmsg());
+	t1 = now_ms();
+	printf("memtime %s %lu %.1f", ud_mem_iova_mode(m) == UD_IOVA_MODE_VA ?
+	       "VA" : "PA", mib, t1 - t0);
+	ud_mem_close(m);
+	t2 = now_ms();
+	printf(" %.1f\n", t2 - t1);
+	ud_dev_close(d);
+	return 0;
+}
+
 /* Open @second while @first is held: must fail with EINVAL naming it. */
 static int refused(const char *first, const char *second)
 {
@@ -275,6 +317,8 @@ int main(int argc, char **argv)
 		return intx(argv[2]);
 	if (argc == 4 && !strcmp(argv[1], "mixed"))
 		return mixed_modes(argv[2], argv[3]);
+	if ((argc == 3 || argc == 4) && !strcmp(argv[1], "memtime"))
+		return memtime(strtoul(argv[2], NULL, 10), argc == 4 ? argv[3] : NULL);
 	if (argc != 3 || (strcmp(argv[1], "mode") && strcmp(argv[1], "isolation"))) {
 		fprintf(stderr, "usage: vatest mode|isolation|msix PCI_ADDR\n");
 		return 2;
