@@ -90,6 +90,21 @@ if grep -q 'iommu=pt' /proc/cmdline; then
 		check iommu-pt-memtime-pa-$r env UD_IOVA_MODE=pa vatest memtime $mib
 		check iommu-pt-memtime-va-$r vatest memtime $mib "$edu"
 	done
+	# edu's MSI round trip through the library's eventfd: uio_dma against
+	# vfio-pci, alternating, interrupts and process on CPU 0 (a figure)
+	unbind "$edu"
+	echo 1 > /proc/irq/default_smp_affinity
+	for r in 1 2 3; do
+		for drv in uio_dma vfio-pci; do
+			bind $drv "$edu"
+			for irq in $(ls /sys/bus/pci/devices/$edu/msi_irqs 2>/dev/null); do
+				echo 1 > /proc/irq/$irq/smp_affinity 2>/dev/null
+			done
+			check iommu-pt-irqrtt-$drv-$r taskset 1 vatest irqrtt "$edu" 500
+			unbind "$edu"
+		done
+	done
+	bind vfio-pci "$edu"
 	unbind "$edu"
 	unbind "$edu28"
 	rmmod uio_dma

@@ -34,6 +34,11 @@
  *                               the mode auto picks (with VFIO_ADDR held:
  *                               VA); prints "memtime MODE MIB ready_ms
  *                               close_ms"
+ *   vatest irqrtt PCI_ADDR N    edu's interrupt round trip through the
+ *                               library's eventfd, whatever the driver
+ *                               (uio_dma or vfio-pci): raise, wait, ack, N
+ *                               times after 100 unrecorded; prints "irqrtt
+ *                               DRIVER MODE median_us p99_us"
  *   vatest mixed UIO_ADDR VFIO_ADDR
  *                               one device on uio_dma (PA), one on vfio-pci
  *                               (VA): whichever is opened second is refused
@@ -262,6 +267,45 @@ static int memtime(unsigned long mib, const char *vfio)
 	return 0;
 }
 
+static int cmp_dbl(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+static int irqrtt(const char *bdf, unsigned long n)
+{
+	struct ud_dev *d = ud_dev_open(bdf);
+	volatile uint32_t *bar;
+	struct ud_irq *irq;
+	double *us = calloc(n ? n : 1, sizeof(*us));
+	size_t len;
+
+	if (!d || !us || !(bar = ud_dev_map_bar(d, 0, 0, &len)) ||
+	    ud_dev_bus_master(d, 1) || !(irq = ud_irq_open_dev(d)) ||
+	    ud_irq_enable(irq, 0))
+		die("%s: %s", bdf, ud_errmsg());
+	for (unsigned long i = 0; i < n + 100; i++) {
+		double t0 = now_ms();
+
+		wr32(bar, EDU_IRQ_RAISE, 1);
+		if (ud_irq_wait(irq, 0, 2000) <= 0)
+			die("%s: interrupt %lu did not come: %s", bdf, i, ud_errmsg());
+		if (i >= 100)
+			us[i - 100] = (now_ms() - t0) * 1e3;
+		wr32(bar, EDU_IRQ_ACK, rd32(bar, EDU_IRQ_STATUS));
+		ud_irq_unmask(irq, 0);
+	}
+	qsort(us, n, sizeof(*us), cmp_dbl);
+	printf("irqrtt %s %s %.1f %.1f\n", ud_dev_get_info(d)->driver,
+	       ud_irq_mode_name(ud_irq_mode(irq)), us[n / 2], us[n * 99 / 100]);
+	free(us);
+	ud_irq_close(irq);
+	ud_dev_close(d);
+	return 0;
+}
+
 /* Open @second while @first is held: must fail with EINVAL naming it. */
 static int refused(const char *first, const char *second)
 {
@@ -317,6 +361,8 @@ int main(int argc, char **argv)
 		return intx(argv[2]);
 	if (argc == 4 && !strcmp(argv[1], "mixed"))
 		return mixed_modes(argv[2], argv[3]);
+	if (argc == 4 && !strcmp(argv[1], "irqrtt"))
+		return irqrtt(argv[2], strtoul(argv[3], NULL, 10));
 	if ((argc == 3 || argc == 4) && !strcmp(argv[1], "memtime"))
 		return memtime(strtoul(argv[2], NULL, 10), argc == 4 ? argv[3] : NULL);
 	if (argc != 3 || (strcmp(argv[1], "mode") && strcmp(argv[1], "isolation"))) {
