@@ -661,7 +661,8 @@ struct ud_mem *ud_zone_mem(const struct ud_zone *z);
  */
 
 /**
- * ud_virt2iova() - IOVA (physical address) of a byte of library memory.
+ * ud_virt2iova() - IOVA of a byte of library memory: its physical address
+ * in PA mode, the IOVA the library mapped it at in VA mode.
  * @va: any address inside memory of any open region.
  *
  * O(1): two dependent loads from tables filled when pages were mapped, no
@@ -715,9 +716,9 @@ static inline uint64_t ud_virt2iova_inline(const void *va)
  * ud_iova2virt() - virtual address of an IOVA of library memory.
  * @iova: an IOVA returned by ud_virt2iova() or ud_zone_iova().
  *
- * O(1) expected: a hash of 2 MiB physical frames under a read lock (about
- * 20-50 ns).  If the same physical page were mapped twice, the first
- * mapping found is returned.
+ * O(1) expected: a hash of 2 MiB IOVA frames (physical frames in PA mode)
+ * under a read lock (about 20-50 ns).  If the same physical page were
+ * mapped twice, the first mapping found is returned.
  *
  * Return: the address, or NULL (errno EFAULT) if no library memory has
  * that IOVA.
