@@ -60,6 +60,9 @@ struct ud_irq {
 	int ctl_fd;		/* uio_dma control device, else -1 */
 	int uio_fd;		/* /dev/uioN for other drivers, else -1 */
 	int vfio_fd;		/* vfio-pci: the device fd (a dup), else -1 */
+	int req_fd;		/* vfio-pci: eventfd of the request IRQ, else -1 */
+	int hup_fd;		/* reports unbind: ctl_fd, req_fd, or -1 */
+	short hup_events;	/* and how, besides POLLHUP/POLLERR: POLLIN */
 	unsigned int vfio_index; /* vfio-pci: VFIO_PCI_*_IRQ_INDEX in use */
 	uint32_t uio_last;	/* last total read from uio_fd */
 	int *fds;		/* per vector: eventfd / uio_fd, or -1 */
@@ -115,6 +118,11 @@ int ud_irq_vfio_set(struct ud_irq *irq, unsigned int vec, int fd);
 /* Mask/unmask @vec: INTx through vfio; MSI/MSI-X cannot be masked
  * (EOPNOTSUPP), and unmasking them does nothing. */
 int ud_irq_vfio_mask(struct ud_irq *irq, unsigned int vec, int masked);
+/* The request IRQ (VFIO_PCI_REQ_IRQ_INDEX) on an eventfd, irq->req_fd:
+ * readable when the kernel asks for the device back (unbind, unplug);
+ * -1 with error where vfio offers none. */
+int ud_irq_vfio_req_open(struct ud_irq *irq);
+void ud_irq_vfio_req_close(struct ud_irq *irq);
 /* Tests: use @mode (UD_IRQ_MSIX, UD_IRQ_MSI, UD_IRQ_LEGACY) instead of the
  * first the device offers; every vector must be disabled.  0 or -1. */
 int ud_irq_vfio_force_mode(struct ud_irq *irq, enum ud_irq_mode mode);

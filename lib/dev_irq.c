@@ -122,6 +122,7 @@ static void irq_release(struct ud_irq *irq)
 			ud_irq_disable(irq, v);
 	if (irq->ctl_fd >= 0)
 		close(irq->ctl_fd);
+	ud_irq_vfio_req_close(irq);
 	if (irq->vfio_fd >= 0)
 		close(irq->vfio_fd);
 	if (irq->uio_fd >= 0)
@@ -142,7 +143,8 @@ static struct ud_irq *irq_open(const char *addr, enum ud_dev_driver drv,
 
 	if (!irq)
 		return NULL;
-	irq->ctl_fd = irq->uio_fd = irq->vfio_fd = -1;
+	irq->ctl_fd = irq->uio_fd = irq->vfio_fd = irq->req_fd = -1;
+	irq->hup_fd = -1;
 	irq->driver = drv;
 	snprintf(irq->addr, sizeof(irq->addr), "%s", addr);
 	switch (drv) {
@@ -168,6 +170,13 @@ static struct ud_irq *irq_open(const char *addr, enum ud_dev_driver drv,
 	}
 	if (ret)
 		goto fail;
+	/* unbind: uio_dma's control device hangs up; vfio-pci signals its
+	 * request IRQ (no request IRQ: not reported, as over igb_uio) */
+	irq->hup_fd = irq->ctl_fd;
+	if (drv == UD_DRV_VFIO_PCI && ud_irq_vfio_req_open(irq) == 0) {
+		irq->hup_fd = irq->req_fd;
+		irq->hup_events = POLLIN;
+	}
 
 	irq->fds = malloc((irq->nvec ? irq->nvec : 1) * sizeof(*irq->fds));
 	if (!irq->fds) {
@@ -372,10 +381,10 @@ UD_EXPORT int ud_irq_hup_fd(const struct ud_irq *irq)
 {
 	if (ud_handle_check(&ud_hk_irq, irq, "ud_irq_hup_fd"))
 		return -1;
-	if (irq->ctl_fd < 0)
+	if (irq->hup_fd < 0)
 		return ud_fail(EOPNOTSUPP,
-			       "only uio_dma reports unbind on a separate fd; vector 0's fd fails with EIO instead");
-	return irq->ctl_fd;
+			       "only uio_dma and vfio-pci report unbind on a separate fd; vector 0's fd fails with EIO instead");
+	return irq->hup_fd;
 }
 
 static int unbound(const struct ud_irq *irq)
@@ -392,7 +401,7 @@ UD_EXPORT int64_t ud_irq_ack(struct ud_irq *irq, unsigned int vec)
 
 	if (fd < 0)
 		return -1;
-	hup = (struct pollfd){ irq->ctl_fd, 0, 0 };
+	hup = (struct pollfd){ irq->hup_fd, irq->hup_events, 0 };
 	if (!per_vector(irq)) {
 		if (read(fd, &total, 4) == 4) {
 			count = total - irq->uio_last;
@@ -408,7 +417,8 @@ UD_EXPORT int64_t ud_irq_ack(struct ud_irq *irq, unsigned int vec)
 		return (int64_t)count;
 	if (errno != EAGAIN)
 		return ud_fail(errno, "read eventfd: %s", strerror(errno));
-	if (poll(&hup, 1, 0) == 1 && (hup.revents & POLLHUP))
+	if (poll(&hup, 1, 0) == 1 &&
+	    (hup.revents & (POLLHUP | irq->hup_events)))
 		return unbound(irq);
 	return 0;
 }
@@ -425,11 +435,12 @@ static int poll_vectors(struct ud_irq *irq, struct pollfd *pfds,
 
 	for (unsigned int v = first; v < first + n; v++)
 		pfds[k++] = (struct pollfd){ irq->fds[v], POLLIN, 0 };
-	pfds[k++] = (struct pollfd){ irq->ctl_fd, 0, 0 };
+	pfds[k++] = (struct pollfd){ irq->hup_fd, irq->hup_events, 0 };
 	r = poll(pfds, k, timeout_ms);
 	if (r < 0)
 		return ud_fail(errno, "poll: %s", strerror(errno));
-	if (irq->ctl_fd >= 0 && (pfds[k - 1].revents & (POLLHUP | POLLERR)))
+	if (irq->hup_fd >= 0 &&
+	    (pfds[k - 1].revents & (POLLHUP | POLLERR | irq->hup_events)))
 		return unbound(irq);
 	return r;
 }

@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 #include <linux/vfio.h>
@@ -52,6 +53,59 @@ int ud_irq_vfio_open(struct ud_irq *irq, int dev_fd)
 		}
 	}
 	return 0;
+}
+
+/* SET_IRQS on the request index with @fd (-1: off). */
+static int set_req(struct ud_irq *irq, int fd)
+{
+	struct {
+		struct vfio_irq_set s;
+		int32_t fd;
+	} r = {
+		.s = { .argsz = sizeof(r), .index = VFIO_PCI_REQ_IRQ_INDEX,
+		       .flags = VFIO_IRQ_SET_DATA_EVENTFD |
+				VFIO_IRQ_SET_ACTION_TRIGGER, .count = 1 },
+		.fd = fd,
+	};
+
+	if (fd < 0) {
+		r.s.argsz = sizeof(r.s);
+		r.s.flags = VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_TRIGGER;
+		r.s.count = 0;
+	}
+	return ioctl(irq->vfio_fd, VFIO_DEVICE_SET_IRQS, &r);
+}
+
+int ud_irq_vfio_req_open(struct ud_irq *irq)
+{
+	struct vfio_irq_info ii = { .argsz = sizeof(ii),
+				    .index = VFIO_PCI_REQ_IRQ_INDEX };
+	int fd;
+
+	if (ioctl(irq->vfio_fd, VFIO_DEVICE_GET_IRQ_INFO, &ii) || !ii.count)
+		return ud_fail(EOPNOTSUPP, "%s: vfio-pci offers no request IRQ "
+			       "here, so unbind is not reported", irq->addr);
+	fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (fd < 0)
+		return ud_fail(errno, "eventfd: %s", strerror(errno));
+	if (set_req(irq, fd)) {
+		int e = errno;
+
+		close(fd);
+		return ud_fail(e, "%s: VFIO_DEVICE_SET_IRQS (request IRQ): %s",
+			       irq->addr, strerror(e));
+	}
+	irq->req_fd = fd;
+	return 0;
+}
+
+void ud_irq_vfio_req_close(struct ud_irq *irq)
+{
+	if (irq->req_fd < 0)
+		return;
+	set_req(irq, -1);
+	close(irq->req_fd);
+	irq->req_fd = -1;
 }
 
 int ud_irq_vfio_force_mode(struct ud_irq *irq, enum ud_irq_mode mode)

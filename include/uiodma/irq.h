@@ -15,8 +15,11 @@
  * resize MSI-X once enabled.  vfio cannot mask MSI or MSI-X vectors
  * (VFIO_IRQ_SET_ACTION_MASK is ENOTTY on 6.1 and 6.12): ud_irq_mask()
  * refuses with EOPNOTSUPP and ud_irq_unmask() does nothing for them; INTx
- * is masked and unmasked through vfio.  Unbind is not reported
- * (ud_irq_hup_fd() is uio_dma's only).  Source: linux/vfio.h,
+ * is masked and unmasked through vfio.  Unbind (and unplug) is reported
+ * through vfio-pci's request IRQ (VFIO_PCI_REQ_IRQ_INDEX), whose eventfd
+ * is ud_irq_hup_fd(): readable (EPOLLIN) once the kernel asks for the
+ * device back, which waits until the process closes it.  Source:
+ * linux/vfio.h,
  * drivers/vfio/pci/vfio_pci_intrs.c.
  *
  * Example, wait for any of a NIC's MSI-X vectors:
@@ -30,7 +33,8 @@
  *
  * Or add ud_irq_fd(irq, v) to your own epoll set (EPOLLIN), read 8 bytes
  * from it when ready (an eventfd: the count since the last read), and add
- * ud_irq_hup_fd(irq) too to learn when the device is unbound (EPOLLHUP).
+ * ud_irq_hup_fd(irq) too to learn when the device is unbound (EPOLLHUP
+ * over uio_dma, EPOLLIN over vfio-pci).
  *
  * INTx: the kernel masks the line at each interrupt (a level-triggered
  * line would otherwise fire forever); call ud_irq_unmask(irq, 0) once the
@@ -181,10 +185,16 @@ int ud_irq_disable(struct ud_irq *irq, unsigned int vec);
 int ud_irq_fd(const struct ud_irq *irq, unsigned int vec);
 
 /**
- * ud_irq_hup_fd() - an fd that reports EPOLLHUP once the device is unbound.
+ * ud_irq_hup_fd() - an fd that reports the device's unbind.
  *
- * Return: the fd, or -1 (EOPNOTSUPP) for drivers other than uio_dma, where
- * the vector-0 fd itself fails with EIO after unbind.
+ * Over uio_dma the control device, which reports EPOLLHUP once the device
+ * is unbound; over vfio-pci the eventfd of its request IRQ, readable
+ * (EPOLLIN) once the kernel asks for the device back (the unbind then
+ * waits until the process closes the device).  ud_irq_wait() and
+ * ud_irq_wait_any() watch it and fail with ENODEV.
+ *
+ * Return: the fd, or -1 (EOPNOTSUPP) for igb_uio and uio_pci_generic,
+ * where the vector-0 fd itself fails with EIO after unbind.
  */
 int ud_irq_hup_fd(const struct ud_irq *irq);
 

@@ -32,6 +32,17 @@ check vfio-isolation vatest isolation "$edu"
 check vfio-isolation-dmar-fault sh -c \
 	'dmesg | grep "DMAR: \[DMA Write" | grep "fault addr 0x7000000000" | grep -q "PTE Write access is not set"'
 dmesg | grep DMAR: | tail -n 4 | sed 's/^/    /'
+# unbind while a process waits: vfio's request IRQ wakes it (ENODEV), it
+# closes the device, and only then does the unbind finish
+vatest wait-unbind "$edu" > /tmp/wu.out 2>&1 &
+wu=$!
+sleep 1
+timeout 25 sh -c "echo $edu > /sys/bus/pci/devices/$edu/driver/unbind"
+wait $wu
+expect vfio-unbind-wakes-waiter 0 "$?"
+sed 's/^/    /' /tmp/wu.out
+expect vfio-unbind-done none "$(driver_of "$edu")"
+rm -f /tmp/wu.out
 uiodma unbind --no-restore "$edu" "$edu28" >/dev/null
 
 # NICs: MSI-X, every vector to its own eventfd; then frames between the

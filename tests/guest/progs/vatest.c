@@ -39,6 +39,10 @@
  *                               (uio_dma or vfio-pci): raise, wait, ack, N
  *                               times after 100 unrecorded; prints "irqrtt
  *                               DRIVER MODE median_us p99_us"
+ *   vatest wait-unbind PCI_ADDR block in ud_irq_wait() on edu (vfio-pci)
+ *                               until the device is unbound: exits 0 when
+ *                               woken with ENODEV (vfio's request IRQ),
+ *                               then closes it, which lets the unbind end
  *   vatest mixed UIO_ADDR VFIO_ADDR
  *                               one device on uio_dma (PA), one on vfio-pci
  *                               (VA): whichever is opened second is refused
@@ -306,6 +310,24 @@ static int irqrtt(const char *bdf, unsigned long n)
 	return 0;
 }
 
+static int wait_unbind(const char *bdf)
+{
+	struct ud_dev *d = ud_dev_open(bdf);
+	struct ud_irq *irq;
+	int64_t r;
+
+	if (!d || !(irq = ud_irq_open_dev(d)) || ud_irq_enable(irq, 0))
+		die("%s: %s", bdf, ud_errmsg());
+	printf("hup fd %d; waiting\n", ud_irq_hup_fd(irq));
+	fflush(stdout);
+	r = ud_irq_wait(irq, 0, 30000);
+	printf("ud_irq_wait: %lld, errno %s: %s\n", (long long)r,
+	       strerrorname_np(errno), r < 0 ? ud_errmsg() : "");
+	ud_irq_close(irq);
+	ud_dev_close(d);
+	return r == -1 && errno == ENODEV ? 0 : 1;
+}
+
 /* Open @second while @first is held: must fail with EINVAL naming it. */
 static int refused(const char *first, const char *second)
 {
@@ -361,6 +383,8 @@ int main(int argc, char **argv)
 		return intx(argv[2]);
 	if (argc == 4 && !strcmp(argv[1], "mixed"))
 		return mixed_modes(argv[2], argv[3]);
+	if (argc == 3 && !strcmp(argv[1], "wait-unbind"))
+		return wait_unbind(argv[2]);
 	if (argc == 4 && !strcmp(argv[1], "irqrtt"))
 		return irqrtt(argv[2], strtoul(argv[3], NULL, 10));
 	if ((argc == 3 || argc == 4) && !strcmp(argv[1], "memtime"))
