@@ -23,6 +23,8 @@ check vfio-status-json sh -c "uiodma status --json | jsoncheck && uiodma status 
 check vfio-auto-mode-va vatest mode "$edu"
 check vfio-edu-dma edu-dma --rounds 4 "$edu"
 check vfio-edu-dma-28bit edu-dma --rounds 3 --dma-bits 28 "$edu28"
+# memory before the devices, two devices in one container
+check vfio-memory-first-two-devices vatest memfirst "$edu" "$edu28"
 # interrupts through VFIO_DEVICE_SET_IRQS: edu's MSI ends each transfer
 check vfio-edu-dma-msi edu-dma --rounds 2 --irq "$edu"
 check vfio-edu-intx vatest intx "$edu"

@@ -43,6 +43,13 @@
  *                               until the device is unbound: exits 0 when
  *                               woken with ENODEV (vfio's request IRQ),
  *                               then closes it, which lets the unbind end
+ *   vatest memfirst ADDR ADDR28 memory first (its mappings held: no group
+ *                               yet), then the full-mask edu and the 28-bit
+ *                               edu, sharing the process's container: the
+ *                               held mappings are made at the first attach,
+ *                               and a pattern copied through each device
+ *                               (the 28-bit one from a zone below 2^28)
+ *                               arrives intact
  *   vatest mixed UIO_ADDR VFIO_ADDR
  *                               one device on uio_dma (PA), one on vfio-pci
  *                               (VA): whichever is opened second is refused
@@ -328,6 +335,48 @@ static int wait_unbind(const char *bdf)
 	return r == -1 && errno == ENODEV ? 0 : 1;
 }
 
+/* src -> device -> dst through @e; 0 if the copy is intact. */
+static int copy_through(struct edu *e, struct ud_zone *src, struct ud_zone *dst,
+			uint8_t v)
+{
+	memset(ud_zone_addr(src), v, LEN);
+	memset(ud_zone_addr(dst), 0, LEN);
+	if (dma(e, ud_zone_iova(src), 1) || dma(e, ud_zone_iova(dst), 0))
+		return 1;
+	printf("%s: copy through IOVA %#llx -> %#llx: %s\n", e->addr,
+	       (unsigned long long)ud_zone_iova(src),
+	       (unsigned long long)ud_zone_iova(dst),
+	       all(ud_zone_addr(dst), v) ? "ok" : "WRONG");
+	return !all(ud_zone_addr(dst), v);
+}
+
+static int memfirst(const char *a, const char *a28)
+{
+	struct ud_mem *m = app_mem_open("vatest", NULL, NULL);
+	struct ud_zone *s, *d, *s28, *d28;
+	struct edu e, e28;
+	int bad;
+
+	if (!m)
+		return 1;
+	s = app_zone(m, "s", LEN, 4096, 0, 0);
+	d = app_zone(m, "d", LEN, 4096, 0, 0);
+	s28 = app_zone(m, "s28", LEN, 4096, 0xfffffff, 0);
+	d28 = app_zone(m, "d28", LEN, 4096, 0xfffffff, 0);
+	if (!s || !d || !s28 || !d28 || ud_mem_iova_mode(m) != UD_IOVA_MODE_VA) {
+		fprintf(stderr, "vatest: no VA-mode zones\n");
+		return 1;
+	}
+	ud_mem_dump(stdout, m);
+	if (edu_open(&e, a, 64, 0) || edu_open(&e28, a28, 28, 0))
+		return 1;
+	bad = copy_through(&e, s, d, 0x21) | copy_through(&e28, s28, d28, 0x42);
+	edu_close(&e28);
+	edu_close(&e);
+	ud_mem_close(m);
+	return bad;
+}
+
 /* Open @second while @first is held: must fail with EINVAL naming it. */
 static int refused(const char *first, const char *second)
 {
@@ -383,6 +432,8 @@ int main(int argc, char **argv)
 		return intx(argv[2]);
 	if (argc == 4 && !strcmp(argv[1], "mixed"))
 		return mixed_modes(argv[2], argv[3]);
+	if (argc == 4 && !strcmp(argv[1], "memfirst"))
+		return memfirst(argv[2], argv[3]);
 	if (argc == 3 && !strcmp(argv[1], "wait-unbind"))
 		return wait_unbind(argv[2]);
 	if (argc == 4 && !strcmp(argv[1], "irqrtt"))
