@@ -35,8 +35,12 @@
  *    that call is given back; with UD_POOL_DEBUG_ABORT the message is
  *    printed and the process aborts instead.
  *  - Without it, ud_pool_put() and ud_pool_put_bulk() still refuse (EINVAL)
- *    a buffer whose header names another pool, and NULL; a double put is
- *    not seen at the put, and the cache calls check nothing.
+ *    NULL and any pointer outside the pool's memory or off a 64-byte
+ *    boundary (another pool's buffer is named as such), without reading
+ *    the buffers' headers (a trip through the ring leaves them cold); a
+ *    pointer inside the pool that is no header (a data pointer) and a
+ *    double put are not seen at the put, and the cache calls check
+ *    nothing.
  *  - Whatever the flags, the shared ring holds exactly the pool's n
  *    buffers: a put that would make more than n free (a double put or a
  *    foreign buffer that got past the checks above) prints a message

@@ -494,6 +494,53 @@ START_TEST(test_debug_checks)
 }
 END_TEST
 
+/*
+ * Without UD_POOL_DEBUG the cache-less put checks addresses, not headers:
+ * NULL, another pool's buffer and a pointer inside the pool off a 64-byte
+ * boundary are refused and nothing is given back; every buffer of the pool
+ * in one bulk, lowest and highest address together (past the quick bounds
+ * test), is taken back.
+ */
+START_TEST(test_put_checks)
+{
+	struct fake_mem f, g;
+	struct ud_pool *p, *q;
+	struct ud_buf *b[64], *o, *bad[3];
+
+	fake_init(&f, 4);
+	fake_init(&g, 1);
+	p = small_pool(&f, 64, 0, "plain");
+	q = small_pool(&g, 4, 0, "other");
+	ck_assert_int_eq(ud_pool_get_bulk(p, b, 64), 0);
+	o = ud_pool_get(q);
+	ck_assert_ptr_nonnull(o);
+	bad[0] = b[0];
+	bad[2] = b[2];
+	bad[1] = NULL;
+	ck_assert_int_eq(ud_pool_put_bulk(p, bad, 3), -1);
+	ck_assert_int_eq(errno, EINVAL);
+	ck_assert_ptr_nonnull(strstr(ud_errmsg(), "NULL put back"));
+	bad[1] = o;
+	ck_assert_int_eq(ud_pool_put_bulk(p, bad, 3), -1);
+	ck_assert_ptr_nonnull(strstr(ud_errmsg(), "belongs to pool 'other'"));
+	bad[1] = (struct ud_buf *)((char *)b[1] + 8);
+	ck_assert_int_eq(ud_pool_put_bulk(p, bad, 3), -1);
+	ck_assert_ptr_nonnull(strstr(ud_errmsg(), "not a buffer header"));
+	ck_assert_uint_eq(ud_pool_avail(p), 0);
+	qsort(b, 64, sizeof(b[0]), cmp_ptr);
+	bad[0] = b[63];
+	bad[1] = b[0];
+	ck_assert_int_eq(ud_pool_put_bulk(p, bad, 2), 0);
+	ck_assert_int_eq(ud_pool_put_bulk(p, b + 1, 62), 0);
+	ck_assert_uint_eq(ud_pool_avail(p), 64);
+	ck_assert_int_eq(ud_pool_put(o), 0);
+	ud_pool_free(p);
+	ud_pool_free(q);
+	fake_fini(&f);
+	fake_fini(&g);
+}
+END_TEST
+
 /* UD_POOL_DEBUG_ABORT: a double free kills the process with a message. */
 START_TEST(test_debug_abort)
 {
@@ -627,6 +674,7 @@ static Suite *pool_suite(void)
 	tcase_add_loop_test(tc, test_exhaust_refill, 0, 4);
 	tcase_add_test(tc, test_cache_flush);
 	tcase_add_test(tc, test_debug_checks);
+	tcase_add_test(tc, test_put_checks);
 	tcase_add_test_raise_signal(tc, test_debug_abort, SIGABRT);
 	suite_add_tcase(s, tc);
 
