@@ -80,31 +80,6 @@ if grep -q 'iommu=pt' /proc/cmdline; then
 	bind uio_dma "$edu28"
 	bind vfio-pci "$edu"
 	check iommu-pt-one-mode-per-process vatest mixed "$edu28" "$edu"
-	# memory ready for DMA, PA (pagemap) against VA (mapped into the
-	# container, edu on vfio-pci), alternating, in one guest: a figure,
-	# not a pass/fail criterion (make bench does not run it yet)
-	echo 16 > /proc/sys/vm/nr_hugepages
-	echo 400 > /proc/sys/vm/nr_hugepages
-	mib=$(( $(awk '/HugePages_Free/ {print $2}' /proc/meminfo) * 2 - 32 ))
-	for r in 1 2; do
-		check iommu-pt-memtime-pa-$r env UD_IOVA_MODE=pa vatest memtime $mib
-		check iommu-pt-memtime-va-$r vatest memtime $mib "$edu"
-	done
-	# edu's MSI round trip through the library's eventfd: uio_dma against
-	# vfio-pci, alternating, interrupts and process on CPU 0 (a figure)
-	unbind "$edu"
-	echo 1 > /proc/irq/default_smp_affinity
-	for r in 1 2 3; do
-		for drv in uio_dma vfio-pci; do
-			bind $drv "$edu"
-			for irq in $(ls /sys/bus/pci/devices/$edu/msi_irqs 2>/dev/null); do
-				echo 1 > /proc/irq/$irq/smp_affinity 2>/dev/null
-			done
-			check iommu-pt-irqrtt-$drv-$r taskset 1 vatest irqrtt "$edu" 500
-			unbind "$edu"
-		done
-	done
-	bind vfio-pci "$edu"
 	unbind "$edu"
 	unbind "$edu28"
 	rmmod uio_dma

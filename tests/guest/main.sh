@@ -16,10 +16,13 @@ edu)
 	sh -c ". /guest/lib.sh; . /guest/edu-icount.sh" ;;
 vfio)
 	sh -c ". /guest/lib.sh; . /guest/vfio.sh" ;;
+vabench)
+	sh -c ". /guest/lib.sh; . /guest/bench-va.sh" ;;
 demo)
 	sh -c ". /guest/lib.sh; . /guest/demo.sh" ;;
 bench)
-	for b in /guest/bench/*.sh; do
+	# UD_CASES picks benchmarks by name too (e.g. UD_CASES=irq-rtt).
+	for b in /guest/bench/${UD_CASES:-*}.sh; do
 		[ -e "$b" ] && sh -c ". /guest/lib.sh; . $b"
 	done ;;
 *)

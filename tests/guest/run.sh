@@ -16,7 +16,8 @@
 # device_del/device_add through host_watch below.
 # UD_CASES=GLOB runs only the matching cases (e.g. UD_CASES='09*').
 # UD_JOBS='iommu-dma iommu-pt' boots only those jobs (default: every job of
-# MODE; the test jobs are test, iommu-dma, iommu-pt and vfio).
+# MODE; the test jobs are test, iommu-dma, iommu-pt and vfio, the bench
+# jobs bench and vabench).
 # A run fails on any UDTEST FAIL line, a guest that does not finish in time,
 # or a kernel WARN/BUG/Oops in the log.  Results go to $UD_RESULTS if set.
 # A guest that died before its first case began is booted once more (and
@@ -255,6 +256,9 @@ echo "$kernels" | while read -r rel kdir; do
 	"$here/mkinitramfs.sh" "$build" "$rel" "$kdir" "$initrd" "$ko" "$igb"
 	st=0
 	run_job "$rel" "$kdir" "$initrd" "$mode" "" || st=1
+	# VA mode against PA mode needs an IOMMU both can use: iommu=pt.
+	[ "$mode" = bench ] && { run_job "$rel" "$kdir" "$initrd" vabench \
+		"intel_iommu=on iommu=pt" -device intel-iommu,intremap=off || st=1; }
 	if [ "$mode" = test ] && [ -z "${UD_CASES:-}" ]; then
 		# An IOMMU that translates DMA must make uio_dma refuse to bind;
 		# one in passthrough mode (iommu=pt) must not.
