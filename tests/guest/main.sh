@@ -21,7 +21,8 @@ vabench)
 demo)
 	sh -c ". /guest/lib.sh; . /guest/demo.sh" ;;
 bench)
-	for b in /guest/bench/*.sh; do
+	# UD_CASES picks benchmarks by name too (e.g. UD_CASES=irq-rtt).
+	for b in /guest/bench/${UD_CASES:-*}.sh; do
 		[ -e "$b" ] && sh -c ". /guest/lib.sh; . $b"
 	done ;;
 *)
