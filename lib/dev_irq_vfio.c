@@ -55,25 +55,43 @@ int ud_irq_vfio_open(struct ud_irq *irq, int dev_fd)
 	return 0;
 }
 
-/* SET_IRQS on the request index with @fd (-1: off). */
+/*
+ * VFIO_DEVICE_SET_IRQS, ACTION_TRIGGER on @index: eventfds @fds[0..n)
+ * (-1: that vector off), or the whole index off when none is >= 0.
+ * 0, or -1 with errno (no message).
+ */
+static int set_trigger(struct ud_irq *irq, unsigned int index,
+		       const int *fds, unsigned int n)
+{
+	size_t sz = sizeof(struct vfio_irq_set) + n * sizeof(int32_t);
+	struct vfio_irq_set *s = calloc(1, sz);
+	bool any = false;
+	int rc, e;
+
+	if (!s) {
+		errno = ENOMEM;
+		return -1;
+	}
+	for (unsigned int v = 0; v < n; v++) {
+		((int32_t *)s->data)[v] = fds[v];
+		any |= fds[v] >= 0;
+	}
+	s->argsz = any ? (uint32_t)sz : sizeof(*s);
+	s->index = index;
+	s->flags = VFIO_IRQ_SET_ACTION_TRIGGER |
+		   (any ? VFIO_IRQ_SET_DATA_EVENTFD : VFIO_IRQ_SET_DATA_NONE);
+	s->count = any ? n : 0;
+	rc = ioctl(irq->vfio_fd, VFIO_DEVICE_SET_IRQS, s);
+	e = errno;
+	free(s);
+	errno = e;
+	return rc;
+}
+
+/* The request index's eventfd @fd (-1: off). */
 static int set_req(struct ud_irq *irq, int fd)
 {
-	struct {
-		struct vfio_irq_set s;
-		int32_t fd;
-	} r = {
-		.s = { .argsz = sizeof(r), .index = VFIO_PCI_REQ_IRQ_INDEX,
-		       .flags = VFIO_IRQ_SET_DATA_EVENTFD |
-				VFIO_IRQ_SET_ACTION_TRIGGER, .count = 1 },
-		.fd = fd,
-	};
-
-	if (fd < 0) {
-		r.s.argsz = sizeof(r.s);
-		r.s.flags = VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_TRIGGER;
-		r.s.count = 0;
-	}
-	return ioctl(irq->vfio_fd, VFIO_DEVICE_SET_IRQS, &r);
+	return set_trigger(irq, VFIO_PCI_REQ_IRQ_INDEX, &fd, 1);
 }
 
 int ud_irq_vfio_req_open(struct ud_irq *irq)
@@ -145,38 +163,12 @@ int ud_irq_vfio_force_mode(struct ud_irq *irq, enum ud_irq_mode mode)
 /* Send every vector's eventfd (-1: off), or switch the index off. */
 static int send_set(struct ud_irq *irq)
 {
-	size_t sz = sizeof(struct vfio_irq_set) + irq->nvec * sizeof(int32_t);
-	struct vfio_irq_set *s = calloc(1, sz);
-	int32_t *fds;
-	bool any = false;
-	int rc = 0;
-
-	if (!s)
-		return ud_fail(ENOMEM, "out of memory");
-	fds = (int32_t *)s->data;
-	for (unsigned int v = 0; v < irq->nvec; v++) {
-		fds[v] = irq->fds[v];
-		any |= irq->fds[v] >= 0;
-	}
-	s->argsz = (uint32_t)sz;
-	s->index = irq->vfio_index;
-	s->start = 0;
-	if (any) {
-		s->flags = VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_TRIGGER;
-		s->count = irq->nvec;
-	} else {
-		s->argsz = sizeof(*s);
-		s->flags = VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_TRIGGER;
-		s->count = 0;
-	}
-	if (ioctl(irq->vfio_fd, VFIO_DEVICE_SET_IRQS, s))
-		rc = ud_fail(errno, "%s: VFIO_DEVICE_SET_IRQS (%s, %u vector(s)) "
-			     "failed: %s%s", irq->addr, ud_irq_mode_name(irq->mode),
-			     s->count, strerror(errno), errno == EINVAL ?
-			     " (the kernel could not allocate that many vectors)"
-			     : "");
-	free(s);
-	return rc;
+	if (set_trigger(irq, irq->vfio_index, irq->fds, irq->nvec) == 0)
+		return 0;
+	return ud_fail(errno, "%s: VFIO_DEVICE_SET_IRQS (%s, %u vector(s)) "
+		       "failed: %s%s", irq->addr, ud_irq_mode_name(irq->mode),
+		       irq->nvec, strerror(errno), errno == EINVAL ?
+		       " (the kernel could not allocate that many vectors)" : "");
 }
 
 int ud_irq_vfio_set(struct ud_irq *irq, unsigned int vec, int fd)
