@@ -118,7 +118,9 @@ static int run_xfer(struct nvme_dev *n, uint32_t nsid, uint32_t seed,
 		uint64_t a = ud_virt2iova(rbuf + HUGE_2M - 1), b = ud_virt2iova(rbuf + HUGE_2M);
 
 		printf("  read buffer: hugepage ending at 0x%" PRIx64 ", next one at 0x%" PRIx64
-		       " (%s)\n", a, b, b == a + 1 ? "physically adjacent" :
+		       " (%s)\n", a, b, b == a + 1 ?
+		       "IOVA-contiguous: physically adjacent in PA mode, "
+		       "neighbours in the window in VA mode" :
 		       "not adjacent: PRP entries per page");
 	}
 	return 0;
