@@ -62,7 +62,9 @@
  * (duplicates of the device handle's with ud_irq_open_dev()); closing it
  * disables every vector.  It does not hold the device: over uio_dma
  * interrupts are delivered only while a ud_dev_open() handle (or another
- * holder of /dev/uioN) is open.
+ * holder of /dev/uioN) is open.  Over vfio-pci its duplicate of the
+ * device fd keeps the device open: close the handle before the device
+ * (ud_dev_close()), or the device's group cannot leave the container.
  *
  * Threads: ud_irq_mode(), ud_irq_vectors(), ud_irq_fd(), ud_irq_hup_fd(),
  * ud_irq_mask() and ud_irq_unmask() may run in any thread at once.  Over
