@@ -29,96 +29,37 @@
 
 #include "common/app.h"
 #include "edu.h"
-
-#define GUARD	0xa5	/* what the destination zone holds outside the copy */
-
-/* xorshift64*: a fast, reproducible stream for sizes, offsets and data. */
-static uint64_t rnd(uint64_t *x)
-{
-	*x ^= *x >> 12;
-	*x ^= *x << 25;
-	*x ^= *x >> 27;
-	return *x * 0x2545f4914f6cdd1dull;
-}
-
-/* The first byte of @dz that is not the copy of @s at [@off, @off+@len)
- * nor GUARD elsewhere; @dzlen if none. */
-static size_t first_wrong(const uint8_t *dz, size_t dzlen, size_t off,
-			  const uint8_t *s, size_t len)
-{
-	static uint8_t guard[2 * EDU_BUF_SIZE];
-
-	if (!guard[0])
-		memset(guard, GUARD, sizeof(guard));
-	if (!memcmp(dz, guard, off) && !memcmp(dz + off, s, len) &&
-	    !memcmp(dz + off + len, guard, dzlen - off - len))
-		return dzlen;
-	for (size_t i = 0; ; i++)
-		if (dz[i] != (i - off < len ? s[i - off] : GUARD))
-			return i;
-}
-
-/*
- * One round trip of @len random bytes from @s into the device buffer at
- * @doff and back out to the destination zone @dz at @doff2, checking every
- * byte of that zone: a DMA that wrote a byte too many, or to the wrong
- * place, shows in the guard around the copy.  0 when right, 1 when not,
- * -1 when the device failed.
- */
-static int round_trip(struct edu *e, uint8_t *s, uint8_t *dz, size_t dzlen,
-		      size_t doff2, uint32_t len, uint32_t doff, uint64_t *x)
-{
-	uint8_t *d = dz + doff2;
-	char err[256];
-	size_t bad;
-
-	for (uint32_t i = 0; i < len; i += 8) {
-		uint64_t v = rnd(x);
-
-		memcpy(s + i, &v, len - i < 8 ? len - i : 8);
-	}
-	if (edu_dma(e, ud_virt2iova(s), doff, len, 1, err, sizeof(err)) ||
-	    edu_dma(e, ud_virt2iova(d), doff, len, 0, err, sizeof(err)))
-		return app_err("%s", err);
-	bad = first_wrong(dz, dzlen, doff2, s, len);
-	memset(d, GUARD, len);
-	if (bad == dzlen)
-		return 0;
-	printf("  %u bytes 0x%" PRIx64 " -> device+%u -> 0x%" PRIx64 ": byte %zu of the destination zone is wrong\n",
-	       len, ud_virt2iova(s), doff, ud_virt2iova(d), bad);
-	return 1;
-}
+#include "trip.h"
 
 static int copy_rounds(struct edu *e, struct ud_mem *m, unsigned long rounds, unsigned bits)
 {
-	uint64_t limit = bits >= 64 ? 0 : (1ull << bits) - 1, x = 42, t0 = app_now_ms();
-	/* Page-aligned: the two zones land on different hugepages. */
-	struct ud_zone *src = app_zone(m, "src", 2 * EDU_BUF_SIZE, 2u << 20, limit, UD_ZONE_IOVA_CONTIG);
-	struct ud_zone *dst = app_zone(m, "dst", 2 * EDU_BUF_SIZE, 2u << 20, limit, UD_ZONE_IOVA_CONTIG);
-	unsigned long r, bad = 0, bytes = 0;
+	uint64_t limit = bits >= 64 ? 0 : (1ull << bits) - 1, t0 = app_now_ms();
+	unsigned long n, bad = 0, bytes = 0;
+	struct edu_trip t;
+	char err[256];
 
-	if (!src || !dst)
+	if (edu_trip_init(&t, m, limit, 42))
 		return 1;
-	if (limit && (ud_zone_iova(src) + ud_zone_len(src) - 1 > limit ||
-		      ud_zone_iova(dst) + ud_zone_len(dst) - 1 > limit)) {
-		app_err("a zone lies above the %u-bit DMA limit", bits);
-		return 1;
-	}
-	memset(ud_zone_addr(dst), GUARD, ud_zone_len(dst));
-	for (r = 0; r < rounds && bad < 10; r++) {
-		uint32_t len = 1 + (uint32_t)(rnd(&x) % EDU_MAX_XFER);
-		uint32_t doff = (uint32_t)(rnd(&x) % (EDU_MAX_XFER - len + 1));
-		uint8_t *s = (uint8_t *)ud_zone_addr(src) + rnd(&x) % EDU_BUF_SIZE;
-		int c = round_trip(e, s, ud_zone_addr(dst), ud_zone_len(dst),
-				   rnd(&x) % EDU_BUF_SIZE, len, doff, &x);
+	for (n = 0; n < rounds && bad < 10; n++) {
+		struct edu_trip_round r;
+		size_t wrong;
 
-		if (c < 0)
+		edu_trip_next(&t, &r);
+		if (edu_trip_dma(e, &t, &r, r.len, r.len, err, sizeof(err))) {
+			app_err("%s", err);
 			return 1;
-		bad += (unsigned long)c;
-		bytes += len;
+		}
+		wrong = edu_trip_check(&t, &r);
+		bytes += r.len;
+		if (wrong == EDU_TRIP_AREA)
+			continue;
+		bad++;
+		printf("  %u bytes 0x%" PRIx64 " -> device+%u -> 0x%" PRIx64 ": byte %zu of the destination area is wrong\n",
+		       r.len, ud_virt2iova(t.src + r.src_off), r.dev_off,
+		       ud_virt2iova(t.dst + r.dst_off), wrong);
 	}
 	printf("%lu round trips of 1-%u bytes at random offsets (%lu bytes): %lu wrong, in %llu ms\n",
-	       r, EDU_MAX_XFER, bytes, bad, (unsigned long long)(app_now_ms() - t0));
+	       n, EDU_MAX_XFER, bytes, bad, (unsigned long long)(app_now_ms() - t0));
 	return bad != 0;
 }
 
