@@ -39,6 +39,7 @@ if grep -q 'iommu=pt' /proc/cmdline; then
 		unbind "$edu"
 	done
 	check iommu-pt-lib-mem-open memopen
+	expect iommu-pt-auto-mode-pa "ok, IOVA mode PA" "$(memopen)"
 	check iommu-pt-lib-mem-open-pa env UD_IOVA_MODE=pa memopen
 else
 	for drv in uio_pci_generic igb_uio; do
@@ -62,6 +63,7 @@ else
 	modprobe vfio-pci
 	modprobe vfio_iommu_type1
 	check iommu-lib-mem-open-va memopen
+	expect iommu-auto-mode-va "ok, IOVA mode VA" "$(memopen)"
 	rmmod vfio-pci vfio_iommu_type1 vfio-pci-core 2>/dev/null
 fi
 rmmod igb_uio uio_pci_generic 2>/dev/null

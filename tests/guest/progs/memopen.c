@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
- * memopen - open a region of hugepage DMA memory with the defaults (the
- * pagemap source: physical addresses) and close it.  Prints "ok" and exits
- * 0, or prints the library's error and exits 1.  The guest's IOMMU tests
- * use it: behind a translating IOMMU ud_mem_open() must refuse.
+ * memopen - open a region of hugepage DMA memory with the defaults (auto
+ * IOVA mode; in PA mode the pagemap source: physical addresses) and close
+ * it.  Prints "ok, IOVA mode PA" (or VA) and exits 0, or prints the
+ * library's error and exits 1.  The guest's IOMMU tests use it: behind a
+ * translating IOMMU PA mode must be refused and auto mode must be VA.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -20,7 +21,8 @@ int main(void)
 			ud_errmsg(), strerrorname_np(errno));
 		return 1;
 	}
+	printf("ok, IOVA mode %s\n",
+	       ud_mem_iova_mode(m) == UD_IOVA_MODE_VA ? "VA" : "PA");
 	ud_mem_close(m);
-	printf("ok\n");
 	return 0;
 }
