@@ -64,6 +64,7 @@ static int uio_dma_ctl_open(struct inode *inode, struct file *file)
 	/* misc_open() holds misc_mtx: remove cannot have freed @ud yet. */
 	kref_get(&ud->ref);
 	mutex_lock(&ud->lock);
+	cf->hold_gen = ud->hold_gen;
 	list_add(&cf->node, &ud->ctl_files);
 	mutex_unlock(&ud->lock);
 	file->private_data = cf;
@@ -95,6 +96,21 @@ static __poll_t uio_dma_ctl_poll(struct file *file, poll_table *wait)
 
 	poll_wait(file, &cf->ud->ctl_wait, wait);
 	return READ_ONCE(cf->ud->removing) ? EPOLLHUP | EPOLLERR : 0;
+}
+
+/*
+ * A control file opened during the current hold, or while the device was
+ * idle just before it (libuiodma opens it before /dev/uioN), acts for the
+ * holder: it may turn bus mastering on and unmask.  One a previous holder
+ * kept (a leftover child, a passed fd) may not, or it could let the device
+ * DMA under a new holder that has not set it up.
+ */
+static bool uio_dma_ctl_of_holder(struct uio_dma_ctl_file *cf)
+{
+	struct uio_dma_dev *ud = cf->ud;
+
+	lockdep_assert_held(&ud->lock);
+	return ud->held && cf->hold_gen + 1 >= ud->hold_gen;
 }
 
 /* Another control file's eventfd is not ours to replace or mask. */
@@ -194,14 +210,17 @@ static long uio_dma_ctl_dev_ioctl(struct uio_dma_ctl_file *cf,
 		if (mask.vector < ud->nvec &&
 		    uio_dma_vec_foreign(&ud->vecs[mask.vector], cf))
 			ret = -EBUSY;
-		else if (!mask.masked && !ud->held)
-			ret = -EPERM;	/* the last close masked it */
+		else if (!mask.masked && !uio_dma_ctl_of_holder(cf))
+			ret = -EPERM;	/* not the holder's, or released */
 		else
 			ret = uio_dma_irq_set_masked(ud, mask.vector,
 						     !!mask.masked);
 		break;
 	case UIO_DMA_IOC_BUS_MASTER:
-		ret = uio_dma_set_bus_master(ud, on);
+		if (on && !uio_dma_ctl_of_holder(cf))
+			ret = -EPERM;
+		else
+			ret = uio_dma_set_bus_master(ud, on);
 		break;
 	}
 out:

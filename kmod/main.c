@@ -79,6 +79,7 @@ int uio_dma_set_bus_master(struct uio_dma_dev *ud, bool on)
 		return -ENODEV;
 	if (on && !ud->held)
 		return -EPERM;
+	WRITE_ONCE(ud->bm_wanted, on);
 	if (on) {
 		pci_set_master(ud->pdev);
 		ud->not_reset = false;
@@ -112,8 +113,8 @@ static void uio_dma_try_reset(struct uio_dma_dev *ud, const char *when)
 	/* Saves config space, resets, restores it (bus mastering stays off). */
 	ret = pci_try_reset_function(pdev);
 	if (ret)
-		pci_warn(pdev, "reset %s failed (%d): its next holder must stop it before turning bus mastering on\n",
-			 when, ret);
+		dev_warn_ratelimited(&pdev->dev, "reset %s failed (%d): its next holder must stop it before turning bus mastering on\n",
+				     when, ret);
 	ud->not_reset = ret != 0;
 }
 
@@ -145,7 +146,14 @@ static int uio_dma_open(struct uio_info *info, struct inode *inode)
 		ret = -EBUSY;
 	} else {
 		ud->held = true;
+		ud->hold_gen++;
 		uio_dma_try_reset(ud, "before its first holder");
+		/*
+		 * Off, whatever a config restore brought back: a sysfs reset
+		 * that raced the last close saved the command register with
+		 * bus mastering on.
+		 */
+		pci_clear_master(ud->pdev);
 		uio_dma_irq_start(ud);
 	}
 	mutex_unlock(&ud->lock);
@@ -161,8 +169,10 @@ static void uio_dma_quiesce(struct uio_dma_dev *ud)
 {
 	lockdep_assert_held(&ud->lock);
 	uio_dma_irq_stop(ud);
+	WRITE_ONCE(ud->bm_wanted, false);
 	pci_clear_master(ud->pdev);
 	ud->held = false;
+	ud->hold_gen++;
 	ud->not_reset = true;
 	uio_dma_try_reset(ud, "after release");
 }
@@ -385,6 +395,7 @@ static void uio_dma_remove_binding(struct uio_dma_dev *ud)
 	 * deadlock, and the device is leaving us anyway.
 	 */
 	uio_dma_irq_stop(ud);
+	WRITE_ONCE(ud->bm_wanted, false);
 	pci_clear_master(ud->pdev);
 	ud->held = false;
 	uio_dma_ctl_detach(ud);
@@ -412,12 +423,32 @@ static void uio_dma_remove(struct pci_dev *pdev)
 	uio_dma_put(ud);
 }
 
+/*
+ * Any function reset (ours, a sysfs "reset", AER recovery) restores the
+ * command register saved before it: one that raced a last close would
+ * turn bus mastering back on with nobody holding the device.  Called with
+ * the device lock held, and from our own reset under ud->lock, so it takes
+ * no lock of ours.
+ */
+static void uio_dma_reset_done(struct pci_dev *pdev)
+{
+	struct uio_dma_dev *ud = pci_get_drvdata(pdev);
+
+	if (ud && !READ_ONCE(ud->bm_wanted))
+		pci_clear_master(pdev);
+}
+
+static const struct pci_error_handlers uio_dma_err_handlers = {
+	.reset_done = uio_dma_reset_done,
+};
+
 static struct pci_driver uio_dma_driver = {
 	.name = UIO_DMA_NAME,
 	.id_table = NULL,
 	.probe = uio_dma_probe,
 	.remove = uio_dma_remove,
 	.dev_groups = uio_dma_groups,
+	.err_handler = &uio_dma_err_handlers,
 };
 module_pci_driver(uio_dma_driver);
 

@@ -84,6 +84,13 @@ struct uio_dma_dev {
 	bool uio_ready;			/* handlers may notify the UIO core */
 	bool resettable;		/* pci_reset_supported() at probe */
 	bool not_reset;			/* may run a previous holder's work */
+	bool bm_wanted;			/* the holder turned bus mastering on */
+	/*
+	 * Bumped at each open (odd: held) and last close (even) of
+	 * /dev/uioN: tells a control file of the current holder from one a
+	 * previous holder kept.
+	 */
+	u64 hold_gen;
 
 	enum uio_dma_intr_mode mode;	/* never AUTO once bound */
 	unsigned int nvec;		/* 0 when interrupts are off */
@@ -111,6 +118,7 @@ struct uio_dma_dev {
 struct uio_dma_ctl_file {
 	struct uio_dma_dev *ud;
 	struct list_head node;		/* in ud->ctl_files */
+	u64 hold_gen;			/* ud->hold_gen when opened */
 };
 
 static inline void uio_dma_eventfd_signal(struct eventfd_ctx *ctx)

@@ -136,8 +136,13 @@ struct uio_dma_pin {
 #define UIO_DMA_IOC_PIN		_IOWR(UIO_DMA_IOC_MAGIC, 4, struct uio_dma_pin)
 #define UIO_DMA_IOC_UNPIN	_IOW(UIO_DMA_IOC_MAGIC, 5, __u64)
 /*
- * __u32 in: 1 turns bus mastering on, 0 off.  Only while /dev/uioN is held
- * (EPERM otherwise); the last close turns it off in any case.
+ * __u32 in: 1 turns bus mastering on, 0 off.  On (like unmasking with
+ * UIO_DMA_IOC_MASK) only through a control file of the current holder:
+ * one opened while /dev/uioN is held, or while the device was idle just
+ * before that open (open the control device first, then /dev/uioN).  A
+ * control file kept from an earlier hold gets EPERM, as does any when
+ * nobody holds the device.  The last close turns it off in any case, and
+ * no reset (ours, sysfs "reset", AER) turns it back on for nobody.
  */
 #define UIO_DMA_IOC_BUS_MASTER	_IOW(UIO_DMA_IOC_MAGIC, 6, __u32)
 
