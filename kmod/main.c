@@ -97,9 +97,12 @@ int uio_dma_set_bus_master(struct uio_dma_dev *ud, bool on)
  * the device lock with a trylock, so an unbind in progress (which holds it)
  * makes the reset fail with EAGAIN, not wait; the device then stays
  * NOT_RESET, which is safe (bus mastering stays off).  Not covered, as in
- * vfio-pci's release: a slot reset waits for pciehp's reset_lock, which
- * pciehp's IRQ thread holds while a removal it started waits for the
- * device lock we took.
+ * vfio-pci's release and the kernel's own sysfs "reset": a slot reset
+ * waits for pciehp's reset_lock with the device lock held; pciehp's IRQ
+ * thread, removing the slot's device, holds reset_lock and waits for
+ * pci_rescan_remove_lock, which a concurrent sysfs "remove" holds while it
+ * waits for the device lock (reproduced in the guests on both kernels,
+ * with and without uio_dma).
  */
 static void uio_dma_try_reset(struct uio_dma_dev *ud, const char *when)
 {
