@@ -5,6 +5,7 @@
  * anything there; a refusal names what the directory really is and a
  * hugetlbfs mount (or the mount command) that fixes it.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/magic.h>
@@ -60,6 +61,37 @@ static void describe(int fd, const struct statfs *sf, char *buf, size_t len)
 		 (unsigned long)sf->f_type);
 }
 
+/*
+ * Whether mounting over @path hides nothing: it does not exist yet, or is
+ * an empty directory that is not a mount point itself (same device as
+ * its parent).  Advice to mount over /, /home or /dev/shm must never be
+ * given.
+ */
+static int safe_to_mount_over(const char *path, int missing)
+{
+	char parent[UD_HP_PATH_MAX + 4];
+	struct stat st, pst;
+	struct dirent *de;
+	int empty = 1;
+	DIR *d;
+
+	if (missing)
+		return 1;
+	if (stat(path, &st) || !S_ISDIR(st.st_mode))
+		return 0;
+	snprintf(parent, sizeof(parent), "%s/..", path);
+	if (stat(parent, &pst) || pst.st_dev != st.st_dev ||
+	    pst.st_ino == st.st_ino)
+		return 0;	/* a mount point, or / */
+	d = opendir(path);
+	if (!d)
+		return 0;
+	while (empty && (de = readdir(d)))
+		empty = !strcmp(de->d_name, ".") || !strcmp(de->d_name, "..");
+	closedir(d);
+	return empty;
+}
+
 /* A hugetlbfs mount that would do, or how to make one, for the message;
  * @missing: @path does not exist yet. */
 static void remedy(const char *path, size_t page_size, int missing,
@@ -67,12 +99,19 @@ static void remedy(const char *path, size_t page_size, int missing,
 {
 	struct ud_hp_info info;
 	char opt[16], cmd[UD_HP_PATH_MAX * 2 + 64];
+	const char *at = path, *where = "here";
 
 	ud_hp_size_str(opt, sizeof(opt), page_size ? page_size :
 		       ud_hp_default_size(), true);
+	if (!safe_to_mount_over(path, missing)) {
+		/* Not over something in use: a directory of its own. */
+		at = "/dev/hugepages";
+		where = "at /dev/hugepages";
+		missing = 1;
+	}
 	snprintf(cmd, sizeof(cmd), "%s%s%smount -t hugetlbfs -o pagesize=%s "
-		 "none %s", missing ? "mkdir -p " : "", missing ? path : "",
-		 missing ? " && " : "", opt, path);
+		 "none %s", missing ? "mkdir -p " : "", missing ? at : "",
+		 missing ? " && " : "", opt, at);
 	if (ud_hp_discover(&info) == 0) {
 		for (int i = 0; i < info.n_mounts; i++) {
 			const struct ud_hp_mount *hm = &info.mounts[i];
@@ -82,12 +121,12 @@ static void remedy(const char *path, size_t page_size, int missing,
 			if (!strcmp(hm->path, path))
 				continue;	/* mountinfo lists it, yet it is covered */
 			snprintf(buf, len, "use %s (hugetlbfs with %zu kB pages), "
-				 "or mount one here: %s", hm->path,
-				 hm->page_size >> 10, cmd);
+				 "or mount one %s: %s", hm->path,
+				 hm->page_size >> 10, where, cmd);
 			return;
 		}
 	}
-	snprintf(buf, len, "mount one here: %s", cmd);
+	snprintf(buf, len, "mount one %s: %s", where, cmd);
 }
 
 int ud_hugetlbfs_check_fd(int fd, const char *path, size_t page_size)

@@ -111,6 +111,11 @@ static void ordinary_dir_refused(const char *parent, const char *fstype)
 	assert_refused(dir);
 	ck_assert_msg(strstr(ud_errmsg(), fstype), "%s", ud_errmsg());
 	ck_assert_uint_eq(st.files_removed, 0);
+	/* The advice never mounts over a directory that holds files. */
+	char over[300];
+
+	snprintf(over, sizeof(over), "none %s", dir);
+	ck_assert_msg(!strstr(ud_errmsg(), over), "%s", ud_errmsg());
 
 	for (size_t b = 0; b < 2; b++) {
 		struct ud_mem_config cfg = UD_MEM_CFG_INIT;
@@ -139,6 +144,21 @@ START_TEST(ext4_dir_refused)
 		UD_SKIP("no /var/tmp");
 	ordinary_dir_refused("/var/tmp", sf.f_type == EXT4_SUPER_MAGIC ?
 			     "ext4" : "");
+}
+END_TEST
+
+/* Advice for / (or any mount point) names a directory of its own. */
+START_TEST(root_dir_advice_mounts_elsewhere)
+{
+	struct ud_clean_stats st;
+
+	errno = 0;
+	ck_assert_int_eq(ud_hp_clean_stale("/", NULL, &st, NULL), -1);
+	ck_assert_uint_eq(st.files_removed, 0);
+	ck_assert_msg(!strstr(ud_errmsg(), "none / ") &&
+		      strcmp(ud_errmsg() + strlen(ud_errmsg()) - 7, "none /"),
+		      "%s", ud_errmsg());
+	ck_assert_msg(strstr(ud_errmsg(), "/dev/hugepages"), "%s", ud_errmsg());
 }
 END_TEST
 
@@ -266,6 +286,7 @@ static Suite *hugetlbfs_suite(void)
 
 	tcase_add_test(tc, ext4_dir_refused);
 	tcase_add_test(tc, tmpfs_dir_refused);
+	tcase_add_test(tc, root_dir_advice_mounts_elsewhere);
 	tcase_add_test(tc, wrong_page_size_refused);
 	tcase_add_test(tc, file_refused);
 	tcase_add_test(tc, only_own_files_removed);
