@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * libuiodma - drive a PCI device with DMA from userspace, without an IOMMU.
+ * libuiodma - drive a PCI device with DMA from userspace (uio_dma or vfio-pci).
  *
  * This is the one header an application includes.  Each area of the API
  * lives in its own header under uiodma/, all included from here:

@@ -24,11 +24,16 @@
  *
  * Example, wait for any of a NIC's MSI-X vectors:
  *
- *	struct ud_irq *irq = ud_irq_open("0000:03:00.0");
+ *	struct ud_dev *d = ud_dev_open("0000:03:00.0");	// the holder
+ *	// ... set the NIC up, then let it write (MSI-X is a DMA write):
+ *	if (!d || ud_dev_bus_master(d, 1))
+ *		errx(1, "%s", ud_errmsg());
+ *	struct ud_irq *irq = ud_irq_open_dev(d);
  *	if (!irq || ud_irq_enable_all(irq) < 0)
  *		errx(1, "%s", ud_errmsg());
- *	uint64_t counts[64];
- *	int n = ud_irq_wait_any(irq, 1000, counts, 64);
+ *	unsigned int nv = ud_irq_vectors(irq);	// up to 2048 (max_vectors)
+ *	uint64_t *counts = calloc(nv, sizeof(*counts));
+ *	int n = ud_irq_wait_any(irq, 1000, counts, nv);
  *	// counts[v] > 0 for every vector v that fired
  *
  * Or add ud_irq_fd(irq, v) to your own epoll set (EPOLLIN), read 8 bytes

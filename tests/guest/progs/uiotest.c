@@ -10,9 +10,9 @@
  *   uiotest edu-id UIO               edu identification and liveness
  *   uiotest edu-irq UIO              INTx/MSI wakes read() and poll(), +1 each
  *   uiotest edu-mask UIO             irqcontrol 0 stops delivery, 1 resumes
- *   uiotest busmaster UIO            bus mastering off before open, on while
- *                                    open only if uio_dma can reset the device
- *                                    (sysfs uio_dma/reset), off after close
+ *   uiotest busmaster UIO            bus mastering off before open and at
+ *                                    open, on once the holder asks
+ *                                    (UIO_DMA_IOC_BUS_MASTER), off after close
  *   uiotest hold UIO SECONDS         hold the device open, bus mastering on
  *                                    (for crash tests)
  *   uiotest wait-removed UIO         block in read() until unbind: EIO, no hang
@@ -201,19 +201,27 @@ static int bus_master_on(void)
 	return !!(pci_command(pci_of_uio()) & 0x4);
 }
 
-/* uio_dma opens every device with bus mastering off (the holder turns it
- * on once it has set the device up) and turns it off at the last close. */
+/* uio_dma opens every device with bus mastering off, turns it on when the
+ * holder asks (UIO_DMA_IOC_BUS_MASTER) and off at the last close. */
 static int cmd_busmaster(void)
 {
-	int before = bus_master_on(), during, after;
-	int fd = open_uio();
+	int before = bus_master_on(), during, asked = -1, after;
+	int fd = open_uio(), ctl;
+	char path[300];
+	uint32_t on = 1;
 
 	during = bus_master_on();
+	snprintf(path, sizeof(path), "/dev/uio_dma/%s", pci_of_uio());
+	ctl = open(path, O_RDWR);
+	if (ctl >= 0 && !ioctl(ctl, UIO_DMA_IOC_BUS_MASTER, &on))
+		asked = bus_master_on();
+	if (ctl >= 0)
+		close(ctl);
 	close(fd);
 	after = bus_master_on();
-	printf("bus master: before open %d, open %d, after close %d\n",
-	       before, during, after);
-	return before || during || after;
+	printf("bus master: before open %d, open %d, asked for %d, after close %d\n",
+	       before, during, asked, after);
+	return before || during || asked != 1 || after;
 }
 
 static int cmd_hold(long seconds)
