@@ -31,7 +31,7 @@ rm -f /tmp/b-*
 . /guest/benchlib.sh
 
 # send MAC SIZE: pktgen sends $frames frames of SIZE bytes to MAC; prints
-# the microseconds it took.
+# the microseconds it took (nothing if it failed).
 send() {
 	_pg=/proc/net/pktgen
 	echo rem_device_all > $_pg/kpktgend_0
@@ -41,7 +41,11 @@ send() {
 		  "udp_src_max $port" "clone_skb 1000" "burst 32" "delay 0"; do
 		echo "$_c" > "$_pg/$src_if"
 	done
-	echo start > $_pg/pgctrl
+	# bounded: a start that does not end is stopped and reported
+	if ! timeout 60 sh -c "echo start > $_pg/pgctrl"; then
+		echo stop > $_pg/pgctrl
+		fail bench-nic-rx "pktgen did not finish in 60 s: $(grep Result "$_pg/$src_if")" >&2
+	fi
 	sed -n 's/^Result: OK: \([0-9]*\)(.*/\1/p' "$_pg/$src_if"
 	echo rem_device_all > $_pg/kpktgend_0
 }
@@ -49,6 +53,7 @@ send() {
 # record SIDE SIZE ROUND GOT USECS BUSY0 BUSY1: one sample of each; busy
 # time in ticks of 10 ms (benchlib.sh's busy).
 record() {
+	[ -n "$5" ] || return	# pktgen failed (reported)
 	sample "$1" "pps-$2" "$3" "$(awk -v n="$4" -v u="$5" 'BEGIN { if (u > 0) printf "%.0f", n * 1e6 / u }')"
 	sample "$1" "cpu-$2" "$3" "$(awk -v n="$4" -v b0="$6" -v b1="$7" 'BEGIN { if (n > 0) printf "%.0f", (b1 - b0) * 1e7 / n }')"
 	sample "$1" "got-$2" "$3" "$4"
@@ -58,8 +63,9 @@ record() {
 ours() {
 	bind uio_dma "$nic"
 	for size in 60 1514; do
+		# --seconds: a stream that never comes ends the run too
 		taskset 2 e1000e-gen rx --port $port --count "$frames" --idle-ms 2000 \
-			"$nic" > /tmp/rx.out 2>&1 &
+			--seconds 120 "$nic" > /tmp/rx.out 2>&1 &
 		_pid=$!
 		if ! wait_for 10 grep -q receiving /tmp/rx.out; then
 			fail bench-nic-rx "e1000e-gen rx did not start: $(cat /tmp/rx.out)"
@@ -68,13 +74,15 @@ ours() {
 			continue
 		fi
 		_mac=$(sed -n 's/^e1000e-gen rx [^ ]* (\([0-9a-f:]*\)).*/\1/p' /tmp/rx.out)
+		[ -n "$_mac" ] || fail bench-nic-rx "no MAC in e1000e-gen's output: $(cat /tmp/rx.out)"
 		_b0=$(busy)
 		_us=$(send "$_mac" $size)
 		_b1=$(busy)
 		# exits 1 when frames were lost: a figure, not a failure
 		wait $_pid
 		_got=$(sed -n "s/.*pktgen's \([0-9]*\);.*/\1/p" /tmp/rx.out)
-		sed 's/^/    /' /tmp/rx.out | tail -n 2
+		# its exit status says frames were lost: part of the figure
+		grep -E '^received|of them' /tmp/rx.out | sed 's/^/    /'
 		grep -q "corrupt 0," /tmp/rx.out ||
 			fail bench-nic-rx "corrupt frames: $(cat /tmp/rx.out)"
 		record ours $size "$1" "${_got:-0}" "$_us" "$_b0" "$_b1"
@@ -86,6 +94,11 @@ ours() {
 kernel() {
 	bind e1000e "$nic"
 	_if=$(e1000e_netif "$nic")
+	if [ -z "$_if" ]; then
+		fail bench-nic-rx "the kernel's e1000e gave $nic no interface"
+		unbind "$nic"
+		return
+	fi
 	ip link set "$_if" up
 	wait_for 10 grep -q 1 "/sys/class/net/$_if/carrier"
 	for _irq in $(ls "/sys/bus/pci/devices/$nic/msi_irqs"); do
