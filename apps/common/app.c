@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "app.h"
 
@@ -166,6 +167,15 @@ struct ud_mem *app_mem_open(const char *who, const char *kpin_addr,
 	if (!m)
 		fprintf(stderr, "%s: hugepage memory: %s\n", who, ud_errmsg());
 	return m;
+}
+
+struct ud_mem *app_dev_mem_open(const char *who, const char *addr,
+				struct ud_pa_source *kpin)
+{
+	char ctl[64];
+
+	snprintf(ctl, sizeof(ctl), "/dev/uio_dma/%s", addr);
+	return app_mem_open(who, access(ctl, F_OK) ? NULL : addr, kpin);
 }
 
 struct ud_zone *app_zone(struct ud_mem *m, const char *name, size_t len,

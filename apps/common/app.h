@@ -150,6 +150,23 @@ struct ud_mem *app_mem_open(const char *who, const char *kpin_addr,
 			    struct ud_pa_source *kpin);
 
 /**
+ * app_dev_mem_open() - hugepage DMA memory for the device at @addr.
+ * @who: prefix of the messages.
+ * @addr: PCI address of the device the memory is for.
+ * @kpin: storage for the pin source; must outlive the memory.
+ *
+ * Over uio_dma (its control device exists) the pages are pinned through
+ * it (app_mem_open() with @addr): pins the module keeps until the device
+ * can no longer DMA, so a crash of this process cannot hand the pages back
+ * to the kernel while the device still writes into them (README, Safety).
+ * Over any other driver (vfio-pci: VA mode) the library's default source.
+ *
+ * Return: as app_mem_open().
+ */
+struct ud_mem *app_dev_mem_open(const char *who, const char *addr,
+				struct ud_pa_source *kpin);
+
+/**
  * app_zone() - reserve a zone, with a message naming it on failure.
  * @m: the memory.
  * @name: the zone's name, unique in @m.

@@ -30,6 +30,7 @@
 
 int main(int argc, char **argv)
 {
+	static struct ud_pa_source kpin;	/* outlives the memory */
 	static const struct option lo[] = {
 		{ "ip", required_argument, NULL, 'a' },
 		{ "udp-port", required_argument, NULL, 'u' },
@@ -71,7 +72,7 @@ int main(int argc, char **argv)
 	cfg.tx_desc = (unsigned)txd;
 	p.udp_port = (uint16_t)port;
 	app_stop_on_signals();
-	if (e1000e_open(&nic, argv[optind]) || !(m = app_mem_open("e1000e-echo", NULL, NULL)) ||
+	if (e1000e_open(&nic, argv[optind]) || !(m = app_dev_mem_open("e1000e-echo", nic.addr, &kpin)) ||
 	    e1000e_start(&nic, m, &cfg) || (irq && e1000e_enable_rx_irq(&nic)))
 		goto out;
 	memcpy(p.mac, nic.mac, 6);

@@ -45,6 +45,7 @@ static int usage(void)
 
 int main(int argc, char **argv)
 {
+	static struct ud_pa_source kpin;	/* outlives the memory */
 	static const struct option lo[] = {
 		{ "dst-mac", required_argument, NULL, 'm' }, { "dst-ip", required_argument, NULL, 'd' },
 		{ "src-ip", required_argument, NULL, 's' }, { "port", required_argument, NULL, 'p' },
@@ -97,7 +98,7 @@ int main(int argc, char **argv)
 	o.burst = (unsigned)burst;
 	cfg = (struct e1000e_config){ (unsigned)rxd, (unsigned)txd, 0 };
 	app_stop_on_signals();
-	if (e1000e_open(&nic, argv[optind]) || !(m = app_mem_open("e1000e-gen", NULL, NULL)) ||
+	if (e1000e_open(&nic, argv[optind]) || !(m = app_dev_mem_open("e1000e-gen", nic.addr, &kpin)) ||
 	    e1000e_start(&nic, m, &cfg) || (o.irq && e1000e_enable_rx_irq(&nic)))
 		goto out;
 	memcpy(o.flow.src_mac, nic.mac, 6);

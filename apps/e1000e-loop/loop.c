@@ -225,6 +225,7 @@ int loop_run(const struct loop_opts *o, loop_hook_fn hook, void *arg)
 	struct e1000e a, b;
 	char ma[NET_MAC_STRLEN], mb[NET_MAC_STRLEN];
 	struct ud_mem *m = NULL;
+	struct ud_pa_source kpin;	/* outlives the memory (closed below) */
 	struct result r = { 0 };
 	int ret = 1;
 
@@ -234,7 +235,8 @@ int loop_run(const struct loop_opts *o, loop_hook_fn hook, void *arg)
 		goto out;
 	net_mac_str(a.mac, ma);
 	net_mac_str(b.mac, mb);
-	m = app_mem_open("e1000e-loop", NULL, NULL);
+	/* Pinned through the receiver, the NIC that writes into it. */
+	m = app_dev_mem_open("e1000e-loop", b.addr, &kpin);
 	/* The receiver first, so that it is ready before anything is sent. */
 	if (!m || e1000e_start(&b, m, &cfg) || e1000e_start(&a, m, &cfg) ||
 	    (o->irq && e1000e_enable_rx_irq(&b)))

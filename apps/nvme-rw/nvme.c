@@ -474,7 +474,7 @@ int nvme_open(struct nvme_dev *n, const char *pci_addr,
 	if (cfg->use_irq && enable_irqs(n))
 		return -1;
 
-	n->mem = app_mem_open("nvme", NULL, NULL);
+	n->mem = app_dev_mem_open("nvme", n->addr, &n->kpin);
 	if (!n->mem)
 		return -1;
 	n->scratch = dma_zone(n, "identify", NVME_PAGE);

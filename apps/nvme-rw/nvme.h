@@ -108,6 +108,7 @@ struct nvme_dev {
 	struct ud_dev *dev;		/* held: bus mastering on */
 	volatile uint8_t *bar;		/* BAR0 */
 	struct ud_mem *mem;		/* hugepage DMA memory */
+	struct ud_pa_source kpin;	/* its pins, over uio_dma */
 	struct ud_irq *irq;		/* NULL: poll */
 	uint64_t cap;
 	unsigned int dstrd;		/* doorbell stride: 4 << CAP.DSTRD bytes */
