@@ -164,6 +164,19 @@ static int uio_dma_open(struct uio_info *info, struct inode *inode)
 }
 
 /*
+ * No interrupts, no DMA, nobody holding: what the last close and unbind
+ * both do first.  Called with ud->lock held.
+ */
+static void uio_dma_stop(struct uio_dma_dev *ud)
+{
+	lockdep_assert_held(&ud->lock);
+	uio_dma_irq_stop(ud);
+	WRITE_ONCE(ud->bm_wanted, false);
+	pci_clear_master(ud->pdev);
+	ud->held = false;
+}
+
+/*
  * Stop the device at its last close: no interrupts, no DMA, and (where the
  * kernel can) a function reset so that nothing the last holder started
  * survives into the next one.  Called with ud->lock held.
@@ -171,10 +184,7 @@ static int uio_dma_open(struct uio_info *info, struct inode *inode)
 static void uio_dma_quiesce(struct uio_dma_dev *ud)
 {
 	lockdep_assert_held(&ud->lock);
-	uio_dma_irq_stop(ud);
-	WRITE_ONCE(ud->bm_wanted, false);
-	pci_clear_master(ud->pdev);
-	ud->held = false;
+	uio_dma_stop(ud);
 	ud->hold_gen++;
 	ud->not_reset = true;
 	uio_dma_try_reset(ud, "after release");
@@ -397,10 +407,7 @@ static void uio_dma_remove_binding(struct uio_dma_dev *ud)
 	 * (pciehp holds its reset_lock while it removes the device) would
 	 * deadlock, and the device is leaving us anyway.
 	 */
-	uio_dma_irq_stop(ud);
-	WRITE_ONCE(ud->bm_wanted, false);
-	pci_clear_master(ud->pdev);
-	ud->held = false;
+	uio_dma_stop(ud);
 	uio_dma_ctl_detach(ud);
 	uio_dma_irq_free(ud);
 	uio_dma_pins_take(ud, &unpin, true);
