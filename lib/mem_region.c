@@ -86,6 +86,26 @@ static void va_reset(struct ud_mem *m, size_t p, size_t n)
 	     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0);
 }
 
+/*
+ * Give every candidate still in @c back: its address to the source, its
+ * window page to reserved address space, its backing slot to the pool.
+ * @holds: NULL when every candidate with an address still holds it, else
+ * only those with holds[i] do (the others were released already).
+ */
+static void cands_return(struct ud_mem *m, const struct cands *c,
+			 const bool *holds)
+{
+	for (size_t i = 0; i < c->n; i++) {
+		if (m->pas.release && c->pa[i] != UD_BAD_IOVA &&
+		    (!holds || holds[i]))
+			m->pas.release(m->pas.ctx, m->base + c->page[i] * m->pgsz,
+				       c->pa[i], m->pgsz);
+		va_reset(m, c->page[i], 1);
+		m->pg[c->page[i]].slot = -1;
+		ud_bk_put_slot(&m->bk, c->slot[i]);
+	}
+}
+
 /* n free window pages in a row, first one a multiple of align (pages). */
 static long find_free_run(struct ud_mem *m, size_t n, size_t align)
 {
@@ -503,14 +523,7 @@ static int grow_va(struct ud_mem *m, const struct ud_pgreq *rq, size_t *first)
 	m->hint = (size_t)d + k;
 	rc = 0;
 out:
-	for (size_t i = 0; i < c.n; i++) {
-		if (c.pa[i] != UD_BAD_IOVA)
-			m->pas.release(m->pas.ctx, m->base + c.page[i] * m->pgsz,
-				       c.pa[i], m->pgsz);
-		va_reset(m, c.page[i], 1);
-		m->pg[c.page[i]].slot = -1;
-		ud_bk_put_slot(&m->bk, c.slot[i]);
-	}
+	cands_return(m, &c, NULL);
 	cands_free(&c);
 	free(ord);
 	return rc;
@@ -655,14 +668,7 @@ int ud_region_grow(struct ud_mem *m, const struct ud_pgreq *rq, size_t *first)
 	m->hint = (size_t)d + k;
 out:
 	/* on failure, every candidate goes back */
-	for (size_t i = 0; i < c.n; i++) {
-		if (m->pas.release && !(released && !chosen[i]))
-			m->pas.release(m->pas.ctx, m->base + c.page[i] * m->pgsz,
-				       c.pa[i], m->pgsz);
-		va_reset(m, c.page[i], 1);
-		m->pg[c.page[i]].slot = -1;
-		ud_bk_put_slot(&m->bk, c.slot[i]);
-	}
+	cands_return(m, &c, released ? chosen : NULL);
 	if (c.n && d >= 0) /* the chosen may sit where no candidate was */
 		for (size_t i = 0; i < k; i++)
 			if (m->iova[(size_t)d + i] == UD_BAD_IOVA) {
@@ -737,14 +743,7 @@ static int prealloc(struct ud_mem *m, size_t n, bool sort)
 		m->hint = n;
 	}
 out:
-	for (size_t i = 0; i < c.n; i++) {
-		if (m->pas.release)
-			m->pas.release(m->pas.ctx, m->base + c.page[i] * m->pgsz,
-				       c.pa[i], m->pgsz);
-		va_reset(m, c.page[i], 1);
-		m->pg[c.page[i]].slot = -1;
-		ud_bk_put_slot(&m->bk, c.slot[i]);
-	}
+	cands_return(m, &c, NULL);
 	cands_free(&c);
 	free(ord);
 	return rc;
