@@ -38,9 +38,12 @@ gen_to_kernel() {
 pktgen_to_us() {
 	_n=$1 _size=$2 _count=$3 _rate=$4
 	shift 4
-	e1000e-gen rx --port $PORT --count "$_count" --idle-ms 5000 "$@" "$ours" > /tmp/gen.out 2>&1 &
+	# --seconds 30: the idle timer starts at the first frame, so a pktgen
+	# that sends nothing our way must not leave the receiver waiting.
+	e1000e-gen rx --port $PORT --count "$_count" --idle-ms 5000 --seconds 30 \
+		"$@" "$ours" > /tmp/gen.out 2>&1 &
 	_gpid=$!
-	wait_for 10 grep -q receiving /tmp/gen.out
+	wait_for 30 grep -q receiving /tmp/gen.out
 	_mac=$(sed -n 's/^e1000e-gen rx [^ ]* (\([0-9a-f:]*\)).*/\1/p' /tmp/gen.out)
 	_pg=/proc/net/pktgen
 	echo rem_device_all > $_pg/kpktgend_0
