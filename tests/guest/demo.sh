@@ -77,8 +77,8 @@ ifc=$(e1000e_netif "$nic2")
 ip link set "$ifc" up
 ip addr add 10.9.0.1/24 dev "$ifc"
 wait_for 10 grep -q 1 "/sys/class/net/$ifc/carrier"
-e1000e-echo --ip 10.9.0.2 --irq "$nic" > /tmp/echo.out 2>&1 &
-echo_pid=$!
+start_bg /tmp/echo.out e1000e-echo --ip 10.9.0.2 --irq "$nic"
+echo_pid=$bg_pid
 wait_for 10 grep -q answering /tmp/echo.out
 arping -c 2 -I "$ifc" 10.9.0.2
 if ping -c 5 -i 0.2 10.9.0.2 && udpcheck echo 10.9.0.2 7 18 1472; then

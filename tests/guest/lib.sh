@@ -84,6 +84,19 @@ load_uio_dma() {
 	modprobe uio_dma "$@"
 }
 
+# start_bg OUT CMD...: run CMD in the background, its output (stdout and
+# stderr) in the file OUT; its PID in $bg_pid.  This shell empties OUT
+# before the fork: with a plain 'CMD > OUT &' the child truncates OUT
+# only when it gets to run, so a wait_for on OUT's content right after
+# can still read what an earlier run left there (and then see it vanish).
+start_bg() {
+	_bg_out=$1
+	shift
+	: > "$_bg_out"
+	"$@" >> "$_bg_out" 2>&1 &
+	bg_pid=$!
+}
+
 # wait_for SECONDS CMD...: poll CMD every 0.1 s until it succeeds; 0 if it did.
 wait_for() {
 	_t=$(($1 * 10))

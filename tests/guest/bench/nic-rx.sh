@@ -29,25 +29,28 @@ ip link set "$src_if" up
 wait_for 10 grep -q 1 "/sys/class/net/$src_if/carrier"
 rm -f /tmp/b-*
 . /guest/benchlib.sh
+. /guest/pktgen.sh
 
 # send MAC SIZE: pktgen sends $frames frames of SIZE bytes to MAC; prints
 # the microseconds it took (nothing if it failed).
 send() {
-	_pg=/proc/net/pktgen
-	echo rem_device_all > $_pg/kpktgend_0
-	echo "add_device $src_if" > $_pg/kpktgend_0
-	for _c in "count $frames" "pkt_size $2" "dst 10.9.0.2" "dst_mac $1" \
-		  "udp_dst_min $port" "udp_dst_max $port" "udp_src_min $port" \
-		  "udp_src_max $port" "clone_skb 1000" "burst 32" "delay 0"; do
-		echo "$_c" > "$_pg/$src_if"
-	done
+	_pg=$PKTGEN
+	_err=$(pktgen_prepare "$src_if" "count $frames" "pkt_size $2" \
+		"dst 10.9.0.2" "dst_mac $1" "udp_dst_min $port" \
+		"udp_dst_max $port" "udp_src_min $port" "udp_src_max $port" \
+		"clone_skb 1000" "burst 32" "delay 0")
+	if [ -n "$_err" ]; then
+		fail bench-nic-rx "pktgen setup: $_err" >&2
+		pktgen_release
+		return
+	fi
 	# bounded: a start that does not end is stopped and reported
 	if ! timeout 60 sh -c "echo start > $_pg/pgctrl"; then
 		echo stop > $_pg/pgctrl
 		fail bench-nic-rx "pktgen did not finish in 60 s: $(grep Result "$_pg/$src_if")" >&2
 	fi
 	sed -n 's/^Result: OK: \([0-9]*\)(.*/\1/p' "$_pg/$src_if"
-	echo rem_device_all > $_pg/kpktgend_0
+	pktgen_release
 }
 
 # record SIDE SIZE ROUND GOT USECS BUSY0 BUSY1: one sample of each; busy
@@ -64,9 +67,9 @@ ours() {
 	bind uio_dma "$nic"
 	for size in 60 1514; do
 		# --seconds: a stream that never comes ends the run too
-		taskset 2 e1000e-gen rx --port $port --count "$frames" --idle-ms 2000 \
-			--seconds 120 "$nic" > /tmp/rx.out 2>&1 &
-		_pid=$!
+		start_bg /tmp/rx.out taskset 2 e1000e-gen rx --port $port \
+			--count "$frames" --idle-ms 2000 --seconds 120 "$nic"
+		_pid=$bg_pid
 		if ! wait_for 10 grep -q receiving /tmp/rx.out; then
 			fail bench-nic-rx "e1000e-gen rx did not start: $(cat /tmp/rx.out)"
 			kill $_pid

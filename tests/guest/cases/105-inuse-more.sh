@@ -76,8 +76,8 @@ else
 	# sockets bound to it
 	for kind in udp tcp packet; do
 		case $kind in udp) word=UDP ;; tcp) word=TCP ;; *) word=packet ;; esac
-		holdsock $kind "$ifc" > /tmp/holdsock.out 2>&1 &
-		pid=$!
+		start_bg /tmp/holdsock.out holdsock $kind "$ifc"
+		pid=$bg_pid
 		if wait_for 5 grep -q ready /tmp/holdsock.out; then
 			expect_fail inuse-e1000e-$kind-socket-refused 1 \
 				"pid $pid (holdsock) has a $word socket bound to $ifc" \
@@ -88,8 +88,8 @@ else
 		kill "$pid"; wait "$pid" 2>/dev/null
 	done
 	# --force takes it anyway
-	holdsock udp "$ifc" > /tmp/holdsock.out 2>&1 &
-	pid=$!
+	start_bg /tmp/holdsock.out holdsock udp "$ifc"
+	pid=$bg_pid
 	wait_for 5 grep -q ready /tmp/holdsock.out
 	check inuse-e1000e-force uiodma bind --force "$nic"
 	kill "$pid"; wait "$pid" 2>/dev/null

@@ -49,8 +49,8 @@ norm_mac() {
 echo_start() {
 	_n=$1
 	shift
-	e1000e-echo --ip $OUR_IP "$@" "$ours" > /tmp/echo.out 2>&1 &
-	echo_pid=$!
+	start_bg /tmp/echo.out e1000e-echo --ip $OUR_IP "$@" "$ours"
+	echo_pid=$bg_pid
 	if wait_for 10 grep -q answering /tmp/echo.out; then
 		pass "$_n-starts"
 	else

@@ -8,14 +8,15 @@
 # the middle of a full-speed run: exit 0 with the statistics, bus
 # mastering off.
 . /guest/nicpeer.sh
+. /guest/pktgen.sh
 PORT=9000
 
 # gen_to_kernel NAME SIZE COUNT RATE: e1000e-gen sends COUNT frames of SIZE
 # bytes at RATE per second to the kernel's socket on PORT.
 gen_to_kernel() {
 	_rx0=$(cat "/sys/class/net/$ifc/statistics/rx_packets")
-	udpcheck sink $PORT "$3" 5000 > /tmp/sink.out 2>&1 &
-	_spid=$!
+	start_bg /tmp/sink.out udpcheck sink $PORT "$3" 5000
+	_spid=$bg_pid
 	wait_for 5 grep -q listening /tmp/sink.out
 	e1000e-gen tx --dst-mac "$peer_mac" --dst-ip $PEER_IP --src-ip $OUR_IP \
 		--port $PORT --size "$2" --count "$3" --rate "$4" "$ours" > /tmp/gen.out 2>&1
@@ -40,25 +41,31 @@ pktgen_to_us() {
 	shift 4
 	# --seconds 30: the idle timer starts at the first frame, so a pktgen
 	# that sends nothing our way must not leave the receiver waiting.
-	e1000e-gen rx --port $PORT --count "$_count" --idle-ms 5000 --seconds 30 \
-		"$@" "$ours" > /tmp/gen.out 2>&1 &
-	_gpid=$!
+	start_bg /tmp/gen.out e1000e-gen rx --port $PORT --count "$_count" \
+		--idle-ms 5000 --seconds 30 "$@" "$ours"
+	_gpid=$bg_pid
 	wait_for 30 grep -q receiving /tmp/gen.out
 	_mac=$(sed -n 's/^e1000e-gen rx [^ ]* (\([0-9a-f:]*\)).*/\1/p' /tmp/gen.out)
-	_pg=/proc/net/pktgen
-	echo rem_device_all > $_pg/kpktgend_0
-	echo "add_device $ifc" > $_pg/kpktgend_0
-	for _c in "count $_count" "pkt_size $_size" "dst $OUR_IP" "dst_mac $_mac" \
-		  "udp_dst_min $PORT" "udp_dst_max $PORT" "udp_src_min $PORT" \
-		  "udp_src_max $PORT" "ratep $_rate" "clone_skb 0" "flag UDPCSUM"; do
-		echo "$_c" > "$_pg/$ifc"
-	done
-	echo start > $_pg/pgctrl
-	grep -A 1 'Result' "$_pg/$ifc" | sed 's/^/    pktgen: /'
+	_err=
+	[ -n "$_mac" ] || _err="no MAC in the receiver's output: $(head -c 300 /tmp/gen.out)"
+	[ -n "$_err" ] || _err=$(pktgen_prepare "$ifc" "count $_count" \
+		"pkt_size $_size" "dst $OUR_IP" "dst_mac $_mac" \
+		"udp_dst_min $PORT" "udp_dst_max $PORT" "udp_src_min $PORT" \
+		"udp_src_max $PORT" "ratep $_rate" "clone_skb 0" "flag UDPCSUM")
+	if [ -z "$_err" ]; then
+		echo start > $PKTGEN/pgctrl
+		grep -A 1 'Result' "$PKTGEN/$ifc" | sed 's/^/    pktgen: /'
+	else
+		kill $_gpid
+	fi
 	wait $_gpid
 	_rc=$?
-	echo rem_device_all > $_pg/kpktgend_0
+	pktgen_release
 	sed 's/^/    /' /tmp/gen.out
+	if [ -n "$_err" ]; then
+		fail "$_n-pktgen-setup" "$_err"
+		return
+	fi
 	expect "$_n-nothing-lost" 0 "$_rc"
 	check "$_n-counted-all" grep -q "^received $_count frames" /tmp/gen.out
 	check "$_n-from-pktgen" grep -q "pktgen's $_count;" /tmp/gen.out
@@ -75,7 +82,7 @@ if nic_peer_up gen; then
 	pktgen_to_us pktgen-to-us-60 60 2000 2000
 	pktgen_to_us pktgen-to-us-1514 1514 2000 2000
 	pktgen_to_us pktgen-to-us-irq 60 2000 2000 --irq
-	echo reset > /proc/net/pktgen/pgctrl
+	echo reset > $PKTGEN/pgctrl
 	rmmod pktgen
 
 	e1000e-gen tx --dst-mac "$peer_mac" --dst-ip $PEER_IP --src-ip $OUR_IP \

@@ -58,8 +58,8 @@ else
 	expect_fail nvme-bench-refuses-past-end 1 "ends past namespace 1" \
 		nvme-rw bench --lba $((size - 8)) --lbas 16 "$nvme"
 
-	nvme-rw bench --seconds 60 "$nvme" > /tmp/bench.out 2>&1 &
-	pid=$!
+	start_bg /tmp/bench.out nvme-rw bench --seconds 60 "$nvme"
+	pid=$bg_pid
 	wait_for 20 grep -q '^namespace' /tmp/bench.out
 	sleep 1
 	kill -TERM $pid
