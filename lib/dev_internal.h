@@ -66,6 +66,11 @@ struct ud_irq {
 	unsigned int vfio_index; /* vfio-pci: VFIO_PCI_*_IRQ_INDEX in use */
 	uint32_t uio_last;	/* last total read from uio_fd */
 	int *fds;		/* per vector: eventfd / uio_fd, or -1 */
+	/* ud_irq_open_dev(): the device handle, until ud_dev_close() closes
+	 * it (dev_irq.c's list); then NULL and @dev_gone set */
+	const struct ud_dev *dev;
+	struct ud_irq *dev_next;
+	int dev_gone;
 };
 
 /* The driver kind for a driver name. */
@@ -97,7 +102,12 @@ void ud_irq_off_text(const struct ud_dev_info *info, const char *mode,
  * 0, or -1 with errno and a message naming the cause and the fix.
  */
 int ud_vfio_dev_open(struct ud_dev *d);
-/* Close the device fd (d->cfg_fd) and let go of the group. */
+/*
+ * Called by ud_dev_close() for every device handle, whatever its driver:
+ * first lets go of the interrupt handles opened from @d
+ * (ud_irq_dev_closing()); then, over vfio-pci, closes the device fd
+ * (d->cfg_fd) and lets go of the group.
+ */
 void ud_vfio_dev_close(struct ud_dev *d);
 /* mmap() BAR @bar of @maplen bytes from the device fd; NULL with error. */
 void *ud_vfio_dev_map_bar(struct ud_dev *d, unsigned int bar, size_t maplen);
@@ -107,6 +117,15 @@ int ud_vfio_dev_reset(struct ud_dev *d);
  * group has no driver, vfio-pci or pci-stub (or is a bridge); else -1
  * with EBUSY naming them (ENODEV: no IOMMU group). */
 int ud_vfio_group_check(const char *addr);
+
+/* ---- dev_irq.c ---- */
+/*
+ * @d is being closed: every interrupt handle opened from it with
+ * ud_irq_open_dev() has its vectors disabled and its descriptors (its
+ * duplicates of @d's) closed, so the device is let go of as a whole; every
+ * later call on such a handle but ud_irq_close() fails with ENODEV.
+ */
+void ud_irq_dev_closing(const struct ud_dev *d);
 
 /* ---- dev_irq_vfio.c: interrupts of a device on vfio-pci ---- */
 /* Take @dev_fd (owned from here on) and choose MSI-X, MSI or INTx: sets

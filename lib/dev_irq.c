@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -114,8 +115,28 @@ static int per_vector(const struct ud_irq *irq)
 	return irq->driver == UD_DRV_UIO_DMA || irq->driver == UD_DRV_VFIO_PCI;
 }
 
-/* Disable every vector, close the descriptors and kill the handle. */
-static void irq_release(struct ud_irq *irq)
+/*
+ * The interrupt handles opened with ud_irq_open_dev() whose device handle
+ * is open, linked through dev_next: ud_dev_close() takes their
+ * descriptors of the device with it (ud_irq_dev_closing()).
+ */
+static struct ud_irq *from_dev;
+static pthread_mutex_t from_dev_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* Take @irq off the list; under from_dev_lock. */
+static void from_dev_unlink(struct ud_irq *irq)
+{
+	for (struct ud_irq **p = &from_dev; *p; p = &(*p)->dev_next)
+		if (*p == irq) {
+			*p = irq->dev_next;
+			break;
+		}
+	irq->dev = NULL;
+	irq->dev_next = NULL;
+}
+
+/* Disable every vector and close the descriptors (all -1 afterwards). */
+static void irq_close_fds(struct ud_irq *irq)
 {
 	for (unsigned int v = 0; irq->fds && v < irq->nvec; v++)
 		if (irq->fds[v] >= 0)
@@ -127,8 +148,53 @@ static void irq_release(struct ud_irq *irq)
 		close(irq->vfio_fd);
 	if (irq->uio_fd >= 0)
 		close(irq->uio_fd);
+	irq->ctl_fd = irq->vfio_fd = irq->uio_fd = irq->hup_fd = -1;
+}
+
+/* Disable every vector, close the descriptors and kill the handle. */
+static void irq_release(struct ud_irq *irq)
+{
+	pthread_mutex_lock(&from_dev_lock);
+	if (irq->dev)
+		from_dev_unlink(irq);
+	pthread_mutex_unlock(&from_dev_lock);
+	irq_close_fds(irq);
 	free(irq->fds);
 	ud_handle_kill(&ud_hk_irq, irq);
+}
+
+void ud_irq_dev_closing(const struct ud_dev *d)
+{
+	struct ud_irq *irq, *next;
+
+	pthread_mutex_lock(&from_dev_lock);
+	for (irq = from_dev; irq; irq = next) {
+		next = irq->dev_next;
+		if (irq->dev != d)
+			continue;
+		irq_close_fds(irq);
+		from_dev_unlink(irq);
+		irq->dev_gone = 1;
+	}
+	pthread_mutex_unlock(&from_dev_lock);
+}
+
+/*
+ * ud_handle_check() for every call on an interrupt handle but
+ * ud_irq_close(), and ENODEV once its device handle was closed.
+ */
+static int irq_check(const struct ud_irq *irq, const char *fn)
+{
+	if (ud_handle_check(&ud_hk_irq, irq, fn))
+		return -1;
+	if (irq->dev_gone)
+		return ud_fail(ENODEV, "%s: the interrupt handle of %s outlived "
+			       "its device: ud_dev_close() closed the device "
+			       "handle it came from (ud_irq_open_dev), which "
+			       "disabled its vectors and closed its descriptors; "
+			       "close it (ud_irq_close) and open a new one from "
+			       "an open device handle", fn, irq->addr);
+	return 0;
 }
 
 /*
@@ -185,6 +251,13 @@ static struct ud_irq *irq_open(const char *addr, enum ud_dev_driver drv,
 	}
 	for (unsigned int v = 0; v < irq->nvec; v++)
 		irq->fds[v] = -1;
+	if (dev) {
+		pthread_mutex_lock(&from_dev_lock);
+		irq->dev = dev;
+		irq->dev_next = from_dev;
+		from_dev = irq;
+		pthread_mutex_unlock(&from_dev_lock);
+	}
 	return irq;
 fail:
 	ret = errno;
@@ -229,14 +302,14 @@ UD_EXPORT int ud_irq_close(struct ud_irq *irq)
 
 UD_EXPORT enum ud_irq_mode ud_irq_mode(const struct ud_irq *irq)
 {
-	if (ud_handle_check(&ud_hk_irq, irq, "ud_irq_mode"))
+	if (irq_check(irq, "ud_irq_mode"))
 		return UD_IRQ_NONE;
 	return irq->mode;
 }
 
 UD_EXPORT unsigned int ud_irq_vectors(const struct ud_irq *irq)
 {
-	if (ud_handle_check(&ud_hk_irq, irq, "ud_irq_vectors"))
+	if (irq_check(irq, "ud_irq_vectors"))
 		return 0;
 	return irq->nvec;
 }
@@ -244,7 +317,7 @@ UD_EXPORT unsigned int ud_irq_vectors(const struct ud_irq *irq)
 static int check_vec(const struct ud_irq *irq, unsigned int vec,
 		     const char *fn)
 {
-	if (ud_handle_check(&ud_hk_irq, irq, fn))
+	if (irq_check(irq, fn))
 		return -1;
 	if (irq->nvec == 0) {
 		struct ud_dev_info info;
@@ -328,7 +401,7 @@ UD_EXPORT int ud_irq_enable(struct ud_irq *irq, unsigned int vec)
 
 UD_EXPORT int ud_irq_enable_all(struct ud_irq *irq)
 {
-	if (ud_handle_check(&ud_hk_irq, irq, "ud_irq_enable_all"))
+	if (irq_check(irq, "ud_irq_enable_all"))
 		return -1;
 	if (irq->nvec == 0)
 		return check_vec(irq, 0, "ud_irq_enable_all");
@@ -369,7 +442,7 @@ UD_EXPORT int ud_irq_disable(struct ud_irq *irq, unsigned int vec)
 
 UD_EXPORT int ud_irq_fd(const struct ud_irq *irq, unsigned int vec)
 {
-	if (ud_handle_check(&ud_hk_irq, irq, "ud_irq_fd"))
+	if (irq_check(irq, "ud_irq_fd"))
 		return -1;
 	if (vec >= irq->nvec || irq->fds[vec] < 0)
 		return ud_fail(EINVAL, "vector %u of %s is not enabled (ud_irq_enable)",
@@ -379,7 +452,7 @@ UD_EXPORT int ud_irq_fd(const struct ud_irq *irq, unsigned int vec)
 
 UD_EXPORT int ud_irq_hup_fd(const struct ud_irq *irq)
 {
-	if (ud_handle_check(&ud_hk_irq, irq, "ud_irq_hup_fd"))
+	if (irq_check(irq, "ud_irq_hup_fd"))
 		return -1;
 	if (irq->hup_fd < 0)
 		return ud_fail(EOPNOTSUPP,
@@ -467,7 +540,7 @@ UD_EXPORT int ud_irq_wait_any(struct ud_irq *irq, int timeout_ms,
 	struct pollfd *pfds;
 	int r, fired = 0;
 
-	if (ud_handle_check(&ud_hk_irq, irq, "ud_irq_wait_any"))
+	if (irq_check(irq, "ud_irq_wait_any"))
 		return -1;
 	if (!counts && irq->nvec)
 		return ud_fail(EINVAL, "ud_irq_wait_any: counts is NULL; pass "

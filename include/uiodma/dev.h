@@ -52,9 +52,11 @@
  * and, from ud_dev_open(), the device itself: over uio_dma one process
  * holds a device at a time, and closing the handle (or dying) stops its
  * DMA.  Interrupt handles (uiodma/irq.h) from ud_irq_open_dev() share its
- * descriptors by duplicating them and may outlive it.  DMA memory
- * (uiodma/mem.h) is independent of the handle, but no device may be left
- * DMAing into memory that is closed: stop the device first.
+ * descriptors by duplicating them; ud_dev_close() disables their vectors
+ * and closes those duplicates too, so the device is let go of as a whole,
+ * and every later call on them but ud_irq_close() fails with ENODEV.  DMA
+ * memory (uiodma/mem.h) is independent of the handle, but no device may
+ * be left DMAing into memory that is closed: stop the device first.
  *
  * Threads: ud_pci_addr_normalize(), ud_dev_info(), ud_dev_list(),
  * ud_dev_in_use(), ud_dev_users(), ud_dev_driver_caps() and the other
@@ -410,7 +412,11 @@ struct ud_dev *ud_dev_inspect(const char *addr);
  * @d: handle, or NULL (nothing to do).
  *
  * Over uio_dma, when this was the device's holder, the module masks its
- * interrupts, turns bus mastering off and resets it.
+ * interrupts, turns bus mastering off and resets it.  Interrupt handles
+ * opened from @d (ud_irq_open_dev()) have their vectors disabled and their
+ * descriptors closed; they fail every call but ud_irq_close() from then on
+ * (ENODEV).  No other thread may use @d, its mappings or those interrupt
+ * handles meanwhile.
  *
  * Return: 0, or -1 with errno EINVAL (@d is not a live handle, e.g.
  * closed already).

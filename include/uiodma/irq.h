@@ -58,7 +58,9 @@
  * another kind of handle and a handle closed already (while the library
  * has not reused its memory) are refused with EINVAL; ud_irq_mode() then
  * returns UD_IRQ_NONE and ud_irq_vectors() 0, with errno EINVAL.
- * ud_irq_close() accepts NULL.  Undefined: a pointer that points nowhere
+ * ud_irq_close() accepts NULL.  A handle from ud_irq_open_dev() whose
+ * device handle was closed fails every call but ud_irq_close() with
+ * ENODEV (see Ownership).  Undefined: a pointer that points nowhere
  * readable, an fd from ud_irq_fd() used after its vector is disabled or
  * the handle closed (the number may name another file by then), and
  * closing a handle while another thread waits on it.
@@ -67,9 +69,14 @@
  * (duplicates of the device handle's with ud_irq_open_dev()); closing it
  * disables every vector.  It does not hold the device: over uio_dma
  * interrupts are delivered only while a ud_dev_open() handle (or another
- * holder of /dev/uioN) is open.  Over vfio-pci its duplicate of the
- * device fd keeps the device open: close the handle before the device
- * (ud_dev_close()), or the device's group cannot leave the container.
+ * holder of /dev/uioN) is open.  A handle from ud_irq_open_dev() does not
+ * keep the device: ud_dev_close() on its device handle disables its
+ * vectors and closes its descriptors, its eventfds included, so closing
+ * the device handle lets go of the device as a whole (over vfio-pci the
+ * device fd closes and its group leaves the container; over igb_uio and
+ * uio_pci_generic /dev/uioN closes).  Every later call on the interrupt
+ * handle but ud_irq_close() fails with ENODEV and a message saying so:
+ * close interrupt handles before their device.
  *
  * Threads: ud_irq_mode(), ud_irq_vectors(), ud_irq_fd(), ud_irq_hup_fd(),
  * ud_irq_mask() and ud_irq_unmask() may run in any thread at once.  Over
@@ -120,8 +127,10 @@ struct ud_dev;
 
 /**
  * ud_irq_open_dev() - open the interrupts of a device already opened.
- * @dev: handle from ud_dev_open() (not ud_dev_inspect()); it must outlive
- *       the interrupt handle's use but need not outlive the handle.
+ * @dev: handle from ud_dev_open() (not ud_dev_inspect()).  Closing it
+ *       (ud_dev_close()) disables the interrupt handle's vectors and
+ *       closes its descriptors; then every call on it but ud_irq_close()
+ *       fails with ENODEV.
  *
  * The same as ud_irq_open(), but on the device handle's own descriptors
  * (duplicated): no second lookup, and over uio_dma the eventfds belong to

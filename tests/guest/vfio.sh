@@ -28,6 +28,9 @@ check vfio-memory-first-two-devices vatest memfirst "$edu" "$edu28"
 # interrupts through VFIO_DEVICE_SET_IRQS: edu's MSI ends each transfer
 check vfio-edu-dma-msi edu-dma --rounds 2 --irq "$edu"
 check vfio-edu-intx vatest intx "$edu"
+# an interrupt handle that outlives its device: its calls fail (ENODEV),
+# and the device fd and group went with the device, so it opens again
+check vfio-irq-outlives-device vatest irq-outlives "$edu"
 # isolation: a DMA to process memory never mapped for the device is
 # refused by the IOMMU (a DMAR fault in dmesg) and leaves it unchanged
 check vfio-isolation vatest isolation "$edu"

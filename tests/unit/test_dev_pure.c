@@ -5,7 +5,9 @@
  * driver with their error messages.
  */
 #include <errno.h>
+#include <poll.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include <uiodma.h>
 #include "dev_internal.h"
@@ -265,6 +267,73 @@ START_TEST(irq_off_messages)
 }
 END_TEST
 
+/* @rc (the call's result) is @want, with errno ENODEV and a message that
+ * says the device handle was closed first and what to do. */
+static void check_gone(long long rc, long long want, const char *call)
+{
+	ck_assert_msg(rc == want, "%s returned %lld, want %lld", call, rc, want);
+	ck_assert_msg(errno == ENODEV, "%s: errno %d (%s)", call, errno,
+		      ud_errmsg());
+	ck_assert_msg(strstr(ud_errmsg(), "ud_dev_close") &&
+		      strstr(ud_errmsg(), "ud_irq_close"),
+		      "%s: message '%s'", call, ud_errmsg());
+}
+#define GONE(call, want)                                                      \
+	do {                                                                  \
+		errno = 0;                                                    \
+		ud_clear_error();                                             \
+		check_gone((long long)(call), (want), #call);                 \
+	} while (0)
+
+/*
+ * An interrupt handle that outlives its device (ud_dev_close() first):
+ * the device's descriptors, the interrupt handle's duplicates included,
+ * are closed with the device, every later call on the interrupt handle
+ * fails with ENODEV naming the cause, and ud_irq_close() still works.
+ * The device: a handle as ud_dev_open() builds it over uio_pci_generic,
+ * its /dev/uioN one end of a socket pair whose other end sees the hang-up.
+ */
+START_TEST(irq_outlives_dev)
+{
+	struct ud_dev *d = ud_handle_new(&ud_hk_dev);
+	uint64_t counts[1];
+	struct pollfd peer;
+	struct ud_irq *irq;
+	int sv[2];
+
+	ck_assert_ptr_nonnull(d);
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), 0);
+	fake(d, "uio_pci_generic", 0, 1, 0);
+	d->uio_fd = sv[0];
+	d->vfio_group = -1;
+	irq = ud_irq_open_dev(d);
+	ck_assert_ptr_nonnull(irq);
+	ck_assert_int_eq(ud_irq_enable(irq, 0), 0);
+	ck_assert_int_eq(ud_dev_close(d), 0);
+	peer = (struct pollfd){ sv[1], POLLIN, 0 };
+	ck_assert_int_eq(poll(&peer, 1, 0), 1);
+	ck_assert_msg(peer.revents & POLLHUP, "the device's fd is still open "
+		      "(revents %#x)", peer.revents);
+
+	GONE(ud_irq_enable(irq, 0), -1);
+	GONE(ud_irq_enable_all(irq), -1);
+	GONE(ud_irq_disable(irq, 0), -1);
+	GONE(ud_irq_fd(irq, 0), -1);
+	GONE(ud_irq_hup_fd(irq), -1);
+	GONE(ud_irq_ack(irq, 0), -1);
+	GONE(ud_irq_wait(irq, 0, 0), -1);
+	GONE(ud_irq_wait_any(irq, 0, counts, 1), -1);
+	GONE(ud_irq_mask(irq, 0), -1);
+	GONE(ud_irq_unmask(irq, 0), -1);
+	GONE(ud_irq_mode(irq), UD_IRQ_NONE);
+	GONE(ud_irq_vectors(irq), 0);
+	ck_assert_int_eq(ud_irq_close(irq), 0);
+	ck_assert_int_eq(ud_irq_close(irq), -1);	/* closed: EINVAL */
+	ck_assert_int_eq(errno, EINVAL);
+	close(sv[1]);
+}
+END_TEST
+
 START_TEST(no_such_device)
 {
 	struct ud_dev_info info;
@@ -320,6 +389,7 @@ static Suite *dev_suite(void)
 	tcase_add_test(tc, handle_caps);
 	tcase_add_test(tc, require_messages);
 	tcase_add_test(tc, irq_off_messages);
+	tcase_add_test(tc, irq_outlives_dev);
 	tcase_add_test(tc, no_such_device);
 	tcase_add_test(tc, list_sorted);
 	suite_add_tcase(s, tc);

@@ -43,6 +43,12 @@
  *                               until the device is unbound: exits 0 when
  *                               woken with ENODEV (vfio's request IRQ),
  *                               then closes it, which lets the unbind end
+ *   vatest irq-outlives PCI_ADDR
+ *                               an interrupt handle outlives its device
+ *                               (ud_dev_close() first): its calls fail with
+ *                               ENODEV saying so, and the device and its
+ *                               group are let go of at once, so this
+ *                               process opens the device again at once
  *   vatest memfirst ADDR ADDR28 memory first (its mappings held: no group
  *                               yet), then the full-mask edu and the 28-bit
  *                               edu, sharing the process's container: the
@@ -335,6 +341,29 @@ static int wait_unbind(const char *bdf)
 	return r == -1 && errno == ENODEV ? 0 : 1;
 }
 
+static int irq_outlives(const char *bdf)
+{
+	struct ud_dev *d = ud_dev_open(bdf);
+	struct ud_irq *irq;
+	int r, e, bad;
+
+	if (!d || !(irq = ud_irq_open_dev(d)) || ud_irq_enable(irq, 0))
+		die("%s: %s", bdf, ud_errmsg());
+	ud_dev_close(d);
+	r = ud_irq_enable(irq, 0);
+	e = errno;
+	printf("ud_irq_enable after ud_dev_close: %d, errno %s: %s\n", r,
+	       strerrorname_np(e), r < 0 ? ud_errmsg() : "");
+	bad = r != -1 || e != ENODEV || !strstr(ud_errmsg(), "ud_dev_close");
+	d = ud_dev_open(bdf);	/* the group left the container with it */
+	printf("ud_dev_open again with the interrupt handle still open: %s\n",
+	       d ? "ok" : ud_errmsg());
+	bad |= !d;
+	ud_dev_close(d);
+	bad |= ud_irq_close(irq) != 0;
+	return bad;
+}
+
 /* src -> device -> dst through @e; 0 if the copy is intact. */
 static int copy_through(struct edu *e, struct ud_zone *src, struct ud_zone *dst,
 			uint8_t v)
@@ -434,6 +463,8 @@ int main(int argc, char **argv)
 		return mixed_modes(argv[2], argv[3]);
 	if (argc == 4 && !strcmp(argv[1], "memfirst"))
 		return memfirst(argv[2], argv[3]);
+	if (argc == 3 && !strcmp(argv[1], "irq-outlives"))
+		return irq_outlives(argv[2]);
 	if (argc == 3 && !strcmp(argv[1], "wait-unbind"))
 		return wait_unbind(argv[2]);
 	if (argc == 4 && !strcmp(argv[1], "irqrtt"))
