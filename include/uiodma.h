@@ -15,6 +15,8 @@
  *   uiodma/desc.h   device descriptor rings and barriers
  *   uiodma/dev.h    PCI device open/bind, BARs, config space
  *   uiodma/irq.h    interrupts, one pollable fd per vector
+ *   uiodma/module.h kernel modules: loaded, installed or neither, and
+ *                   what to do (ud_module_state())
  *   uiodma/uio_dma_ioctl.h  the kernel module's ABI (included by the
  *                   library's sources; drivers need not)
  *
@@ -35,5 +37,6 @@
 #include <uiodma/desc.h>
 #include <uiodma/dev.h>
 #include <uiodma/irq.h>
+#include <uiodma/module.h>
 
 #endif /* UIODMA_H */

@@ -12,6 +12,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <uiodma/module.h>
+
 #include "dev_internal.h"
 #include "internal.h"
 #include "iommu.h"
@@ -109,6 +111,22 @@ static int check_unused(const char *a, unsigned int flags, const char *what)
 	return 0;
 }
 
+/* ENOENT: no PCI driver @driver (@path): modprobe it or install it. */
+static int driver_missing(const char *driver, const char *path)
+{
+	char fix[512];
+	int st = ud_module_state(driver, fix, sizeof(fix));
+
+	if (st < 0 || st == UD_MODULE_LOADED)
+		return ud_fail(ENOENT, "no PCI driver %s (no %s)%s: give a "
+			       "driver's name as ls /sys/bus/pci/drivers shows "
+			       "it, e.g. uio_dma", driver, path,
+			       st < 0 ? ", and it is no module name" :
+			       ", although a module of that name is loaded");
+	return ud_fail(ENOENT, "driver %s is not loaded (no %s): %s", driver,
+		       path, fix);
+}
+
 UD_EXPORT int ud_dev_bind(const char *addr, const char *driver,
 			  unsigned int flags, char *prev, size_t prev_len)
 {
@@ -136,8 +154,7 @@ UD_EXPORT int ud_dev_bind(const char *addr, const char *driver,
 		goto wait;
 	snprintf(path, sizeof(path), "/sys/bus/pci/drivers/%s", driver);
 	if (access(path, F_OK))
-		return ud_fail(ENOENT, "driver %s is not loaded (no %s): modprobe %s",
-			       driver, path, driver);
+		return driver_missing(driver, path);
 	if (check_unused(a, flags, "bind"))
 		return -1;
 	if (ud_dev_driver_kind(driver) == UD_DRV_VFIO_PCI &&
