@@ -235,7 +235,8 @@ static void fake_status(struct status *st)
 {
 	static struct ud_dev_info devs[3];
 	static char users[3][256];
-	static char modes[3][192];
+	static char in_use[3][768];
+	static char modes[3][1024];
 
 	memset(st, 0, sizeof(*st));
 	memset(devs, 0, sizeof(devs));
@@ -271,12 +272,15 @@ static void fake_status(struct status *st)
 	devs[2].iommu_group = -1;
 	st->devs = devs;
 	st->users = users;
+	st->in_use = in_use;
 	st->modes = modes;
 	st->ndevs = 3;
 	st->iommu.translating = 12;
-	iova_mode_text(&devs[0], "", modes[0], sizeof(modes[0]));
-	iova_mode_text(&devs[1], "DMA-FQ", modes[1], sizeof(modes[1]));
-	iova_mode_text(&devs[2], "", modes[2], sizeof(modes[2]));
+	iova_mode_text(&devs[0], "", NULL, modes[0], sizeof(modes[0]));
+	iova_mode_text(&devs[1], "DMA-FQ", "", modes[1], sizeof(modes[1]));
+	/* the host uses it: no bind command offered */
+	snprintf(in_use[2], sizeof(in_use[2]), "network interface eth9 is up");
+	iova_mode_text(&devs[2], "", in_use[2], modes[2], sizeof(modes[2]));
 	st->mod.loaded = 1;
 	snprintf(st->mod.version, sizeof(st->mod.version), "0.1");
 	st->mod.nparams = 2;
@@ -325,17 +329,22 @@ START_TEST(status_json)
 	ck_assert_ptr_nonnull(strstr(out, "\"iommu_group\":7"));
 	ck_assert_ptr_nonnull(strstr(out, "\"kernel_use\":\"block:nvme0n1\""));
 	ck_assert_ptr_nonnull(strstr(out, "\"driver\":\"we\\\"ird\\\\\\n\\u0001\""));
-	ck_assert_ptr_nonnull(strstr(out, "\"module\":{\"name\":\"uio_dma\",\"loaded\":true,\"version\":\"0.1\",\"parameters\":{\"intr_mode\":\"auto\",\"max_vectors\":\"64\"}}"));
+	ck_assert_ptr_nonnull(strstr(out, "\"module\":{\"name\":\"uio_dma\",\"loaded\":true,\"installed\":true,\"fix\":null,\"version\":\"0.1\",\"parameters\":{\"intr_mode\":\"auto\",\"max_vectors\":\"64\"}}"));
 	ck_assert_ptr_nonnull(strstr(out, "{\"page_size\":2097152,\"default\":true,\"total\":4,\"free\":3"));
 	ck_assert_ptr_nonnull(strstr(out, "\"mounts\":[{\"path\":\"/dev/hugepages\",\"page_size\":2097152}]"));
 	ck_assert_ptr_nonnull(strstr(out, "\"iommu\":{\"translating_groups\":12,\"identity_groups\":0,\"default_iova_mode\":\"VA\",\"iova_modes\":{\"0000:00:02.0\":\"PA (uio_dma)\",\"0000:00:05.0\":\"VA with uiodma bind --driver vfio-pci 0000:00:05.0 (PA needs iommu=pt)\""));
+	/* a device the host uses: why, and no bind command for it */
+	ck_assert_ptr_nonnull(strstr(out, "\"kernel_use\":\"\",\"in_use_by_host\":\"network interface eth9 is up\"}"));
+	ck_assert_ptr_nonnull(strstr(out, "\"in_use_by_host\":null}"));
+	ck_assert_ptr_nonnull(strstr(out, "\"0000:00:03.0\":\"in use by the host (network interface eth9 is up)"));
+	ck_assert_ptr_null(strstr(out, "bind 0000:00:03.0"));
 	free(out);
 
 	/* Nothing at all: still valid. */
 	memset(&st, 0, sizeof(st));
 	out = render(1, &st);
 	ck_assert(json_valid(out, strlen(out), NULL, NULL));
-	ck_assert_ptr_nonnull(strstr(out, "\"loaded\":false,\"version\":null"));
+	ck_assert_ptr_nonnull(strstr(out, "\"loaded\":false,\"installed\":false,\"fix\":null,\"version\":null"));
 	free(out);
 }
 END_TEST
@@ -348,16 +357,16 @@ START_TEST(status_iova_modes)
 	char buf[192];
 
 	snprintf(d.driver, sizeof(d.driver), "vfio-pci");
-	iova_mode_text(&d, "DMA", buf, sizeof(buf));
+	iova_mode_text(&d, "DMA", NULL, buf, sizeof(buf));
 	ck_assert_str_eq(buf, "VA (vfio-pci)");
 	snprintf(d.driver, sizeof(d.driver), "igb_uio");
-	iova_mode_text(&d, "identity", buf, sizeof(buf));
+	iova_mode_text(&d, "identity", NULL, buf, sizeof(buf));
 	ck_assert_str_eq(buf, "PA (igb_uio)");
 	snprintf(d.driver, sizeof(d.driver), "e1000e");
-	iova_mode_text(&d, "identity", buf, sizeof(buf));
+	iova_mode_text(&d, "identity", "", buf, sizeof(buf));
 	ck_assert_str_eq(buf, "PA with uiodma bind 0000:03:00.0, or VA with "
 			 "uiodma bind --driver vfio-pci 0000:03:00.0");
-	iova_mode_text(&d, "", buf, sizeof(buf));
+	iova_mode_text(&d, "", NULL, buf, sizeof(buf));
 	ck_assert_str_eq(buf, "PA with uiodma bind 0000:03:00.0 (no IOMMU group: "
 			 "vfio-pci needs an IOMMU)");
 	ck_assert_str_eq(iommu_default_mode(&s), "PA");
@@ -388,12 +397,85 @@ START_TEST(status_text)
 	ck_assert_ptr_nonnull(strstr(out, "mount /dev/hugepages (2M)"));
 	ck_assert_ptr_nonnull(strstr(out, "IOMMU: translates DMA by default (12 groups of type DMA or DMA-FQ): memory runs in VA mode"));
 	ck_assert_ptr_nonnull(strstr(out, "  0000:00:05.0  VA with uiodma bind --driver vfio-pci 0000:00:05.0 (PA needs iommu=pt)\n"));
+	ck_assert_ptr_nonnull(strstr(out, "  0000:00:03.0  in use by the host (network interface eth9 is up): "));
+	ck_assert_ptr_null(strstr(out, "bind 0000:00:03.0"));
 	free(out);
 	memset(&st, 0, sizeof(st));
 	out = render(0, &st);
 	ck_assert_ptr_nonnull(strstr(out, "Network devices\n  (none)"));
-	ck_assert_ptr_nonnull(strstr(out, "not loaded (modprobe uio_dma)"));
+	ck_assert_ptr_nonnull(strstr(out, "uio_dma module: not loaded\n"));
 	free(out);
+	snprintf(st.mod.fix, sizeof(st.mod.fix), "as root, modprobe uio_dma");
+	out = render(0, &st);
+	ck_assert_ptr_nonnull(strstr(out, "uio_dma module: not loaded (as root, modprobe uio_dma)\n"));
+	free(out);
+}
+END_TEST
+
+/*
+ * This host's own devices: one the host uses (an interface with an
+ * address, a mounted disk) is shown as in use, with why, and no bind
+ * command is offered for it (uiodma bind would refuse it).
+ */
+START_TEST(status_host_in_use)
+{
+	struct status st;
+	char *txt, *js;
+	int seen = 0;
+
+	ck_assert_int_eq(collect_status(&st), 0);
+	txt = render(0, &st);
+	js = render(1, &st);
+	ck_assert(json_valid(js, strlen(js), NULL, NULL));
+	for (size_t i = 0; i < st.ndevs; i++) {
+		const char *a = st.devs[i].addr;
+		char why[768], bind[64], line[96];
+
+		if (ud_dev_in_use(a, why, sizeof(why)) <= 0)
+			continue;
+		seen++;
+		snprintf(bind, sizeof(bind), "bind %s", a);
+		snprintf(line, sizeof(line), "  %s  in use by the host (", a);
+		ck_assert_msg(!strstr(txt, bind), "%s is in use (%s) but status offers '%s':\n%s",
+			      a, why, bind, txt);
+		ck_assert_msg(!strstr(js, bind), "%s: %s", a, js);
+		ck_assert_msg(strstr(txt, line), "no '%s' in\n%s", line, txt);
+		snprintf(line, sizeof(line), "\"address\":\"%s\"", a);
+		ck_assert_ptr_nonnull(strstr(js, line));
+		ck_assert_ptr_nonnull(strstr(strstr(js, line), "\"in_use_by_host\":\""));
+	}
+	free(txt);
+	free(js);
+	free_status(&st);
+	if (!seen)
+		UD_SKIP("no PCI device of this host is in use");
+}
+END_TEST
+
+/*
+ * The module line on this host: modprobe only when the running kernel has
+ * uio_dma installed; otherwise how to install it (DKMS or the package).
+ */
+START_TEST(status_host_module)
+{
+	struct status st;
+	char *txt;
+	int installed = !system("grep -qs '/uio_dma\\.ko' /lib/modules/$(uname -r)/modules.dep");
+
+	if (!access("/sys/module/uio_dma", F_OK))
+		UD_SKIP("uio_dma is loaded on this host");
+	ck_assert_int_eq(collect_status(&st), 0);
+	txt = render(0, &st);
+	if (installed) {
+		ck_assert_msg(strstr(txt, "modprobe uio_dma"), "%s", txt);
+	} else {
+		ck_assert_msg(!strstr(txt, "(modprobe uio_dma)"), "%s", txt);
+		ck_assert_msg(strstr(txt, "uio_dma is not installed for the running kernel"), "%s", txt);
+		ck_assert_msg(strstr(txt, "make dkms-install"), "%s", txt);
+		ck_assert_msg(strstr(txt, "uiodma-dkms_"), "%s", txt);
+	}
+	free(txt);
+	free_status(&st);
 }
 END_TEST
 
@@ -496,6 +578,8 @@ static Suite *cli_suite(void)
 	tcase_add_test(tc, status_json);
 	tcase_add_test(tc, status_text);
 	tcase_add_test(tc, status_iova_modes);
+	tcase_add_test(tc, status_host_in_use);
+	tcase_add_test(tc, status_host_module);
 	tcase_add_test(tc, module_params);
 	tcase_add_test(tc, clean_ordinary_dir);
 	tcase_add_test(tc, bind_irq_text);

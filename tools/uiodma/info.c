@@ -55,7 +55,7 @@ int cmd_info(const struct cli *c)
 	/* Look without holding: a running driver is not disturbed. */
 	struct ud_dev *d = ud_dev_inspect(c->addrs[0]);
 	const struct ud_dev_info *i;
-	char caps[256], users[256] = "";
+	char caps[256], users[256] = "", in_use[768] = "";
 	unsigned int nvec, cf;
 
 	if (!d) {
@@ -66,9 +66,11 @@ int cmd_info(const struct cli *c)
 	cf = ud_dev_caps(d, &nvec);
 	ud_dev_caps_format(cf, caps, sizeof(caps));
 	ud_dev_users(i->addr, users, sizeof(users));
+	if (ud_dev_in_use(i->addr, in_use, sizeof(in_use)) <= 0)
+		in_use[0] = '\0';
 	if (c->json) {
 		fputs("{\"device\":", stdout);
-		json_dev(stdout, i, users);
+		json_dev(stdout, i, users, in_use);
 		fputs(",\"capabilities\":", stdout);
 		json_str(stdout, caps);
 		fprintf(stdout, ",\"vectors\":%u,\"resettable\":%s,\"bars\":[",
@@ -97,6 +99,9 @@ int cmd_info(const struct cli *c)
 			printf("  msi-x        %u vector(s)\n", i->msix_vectors);
 		printf("  reset        %s\n", reset_text(i));
 		printf("  kernel use   %s\n", *users ? users : "-");
+		if (*in_use)
+			printf("  in use by the host (%s): uiodma bind refuses it\n",
+			       in_use);
 		printf("  capabilities %s (%u interrupt vector(s) for userspace)\n",
 		       caps, nvec);
 		print_bars(stdout, d, 0);

@@ -69,7 +69,7 @@ static int translates(const char *type)
 }
 
 void iova_mode_text(const struct ud_dev_info *d, const char *group_type,
-		    char *buf, size_t len)
+		    const char *in_use, char *buf, size_t len)
 {
 	const char *a = d->addr;
 
@@ -78,6 +78,10 @@ void iova_mode_text(const struct ud_dev_info *d, const char *group_type,
 	else if (!strcmp(d->driver, "uio_dma") || !strcmp(d->driver, "igb_uio") ||
 		 !strcmp(d->driver, "uio_pci_generic"))
 		snprintf(buf, len, "PA (%s)", d->driver);
+	else if (in_use && *in_use)
+		snprintf(buf, len, "in use by the host (%s): stop that use "
+			 "before binding it (uiodma bind refuses it until then)",
+			 in_use);
 	else if (!*group_type)
 		snprintf(buf, len, "PA with uiodma bind %s (no IOMMU group: "
 			 "vfio-pci needs an IOMMU)", a);
@@ -121,21 +125,30 @@ int collect_status(struct status *st)
 	if (ud_dev_list(&st->devs, &st->ndevs, 0))
 		return -1;
 	st->users = calloc(st->ndevs ? st->ndevs : 1, sizeof(*st->users));
+	st->in_use = calloc(st->ndevs ? st->ndevs : 1, sizeof(*st->in_use));
 	st->modes = calloc(st->ndevs ? st->ndevs : 1, sizeof(*st->modes));
-	if (!st->users || !st->modes)
+	if (!st->users || !st->in_use || !st->modes)
 		return -1;
 	read_iommu(&st->iommu);
 	for (size_t i = 0; i < st->ndevs; i++) {
 		char path[PATH_MAX], type[32] = "";
 
 		ud_dev_users(st->devs[i].addr, st->users[i], sizeof(st->users[i]));
+		if (ud_dev_in_use(st->devs[i].addr, st->in_use[i],
+				  sizeof(st->in_use[i])) <= 0)
+			st->in_use[i][0] = '\0';
 		snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/iommu_group/type",
 			 st->devs[i].addr);
 		if (read_line(path, type, sizeof(type)) && st->devs[i].iommu_group >= 0)
 			snprintf(type, sizeof(type), "DMA");	/* unreadable: assume it translates */
-		iova_mode_text(&st->devs[i], type, st->modes[i], sizeof(st->modes[i]));
+		iova_mode_text(&st->devs[i], type, st->in_use[i], st->modes[i],
+			       sizeof(st->modes[i]));
 	}
 	read_module(&st->mod, "/sys/module/uio_dma");
+	if (!st->mod.loaded)
+		st->mod.installed = ud_module_state("uio_dma", st->mod.fix,
+						    sizeof(st->mod.fix)) ==
+				    UD_MODULE_INSTALLED;
 	st->hp_ok = ud_hp_discover(&st->hp) == 0;
 	return 0;
 }
@@ -144,6 +157,7 @@ void free_status(struct status *st)
 {
 	free(st->devs);
 	free(st->users);
+	free(st->in_use);
 	free(st->modes);
 }
 
@@ -207,7 +221,8 @@ int print_status_text(FILE *f, const struct status *st)
 	fprintf(f, "\n");
 	fprintf(f, "uio_dma module: ");
 	if (!st->mod.loaded) {
-		fprintf(f, "not loaded (modprobe uio_dma)\n");
+		fprintf(f, "not loaded%s%s%s\n", *st->mod.fix ? " (" : "",
+			st->mod.fix, *st->mod.fix ? ")" : "");
 	} else {
 		fprintf(f, "loaded%s%s%s\n", *st->mod.version ? " (version " : "",
 			st->mod.version, *st->mod.version ? ")" : "");
@@ -244,7 +259,8 @@ int print_status_text(FILE *f, const struct status *st)
 	return ferror(f) ? -1 : 0;
 }
 
-void json_dev(FILE *f, const struct ud_dev_info *d, const char *users)
+void json_dev(FILE *f, const struct ud_dev_info *d, const char *users,
+	      const char *in_use)
 {
 	char hex[16];
 
@@ -281,6 +297,8 @@ void json_dev(FILE *f, const struct ud_dev_info *d, const char *users)
 		d->has_msix ? "true" : "false", d->msix_vectors,
 		d->has_reset ? "true" : "false");
 	json_str(f, users ? users : "");
+	fputs(",\"in_use_by_host\":", f);
+	json_str(f, in_use && *in_use ? in_use : NULL);
 	fputc('}', f);
 }
 
@@ -290,7 +308,8 @@ int print_status_json(FILE *f, const struct status *st)
 	for (size_t i = 0; i < st->ndevs; i++) {
 		if (i)
 			fputc(',', f);
-		json_dev(f, &st->devs[i], st->users ? st->users[i] : NULL);
+		json_dev(f, &st->devs[i], st->users ? st->users[i] : NULL,
+			 st->in_use ? st->in_use[i] : NULL);
 	}
 	fprintf(f, "],\"iommu\":{\"translating_groups\":%d,\"identity_groups\":%d,"
 		"\"default_iova_mode\":\"%s\",\"iova_modes\":{", st->iommu.translating,
@@ -302,8 +321,11 @@ int print_status_json(FILE *f, const struct status *st)
 		fputc(':', f);
 		json_str(f, st->modes[i]);
 	}
-	fprintf(f, "}},\"module\":{\"name\":\"uio_dma\",\"loaded\":%s,\"version\":",
-		st->mod.loaded ? "true" : "false");
+	fprintf(f, "}},\"module\":{\"name\":\"uio_dma\",\"loaded\":%s,\"installed\":%s,\"fix\":",
+		st->mod.loaded ? "true" : "false",
+		st->mod.loaded || st->mod.installed ? "true" : "false");
+	json_str(f, !st->mod.loaded && *st->mod.fix ? st->mod.fix : NULL);
+	fputs(",\"version\":", f);
 	json_str(f, st->mod.loaded && *st->mod.version ? st->mod.version : NULL);
 	fputs(",\"parameters\":{", f);
 	for (int i = 0; i < st->mod.nparams; i++) {

@@ -16,6 +16,8 @@
 
 struct module_state {
 	int loaded;
+	int installed;		/* loaded, or modules.dep lists it */
+	char fix[512];		/* not loaded: ud_module_state()'s advice */
 	char version[32];
 	int nparams;
 	struct {
@@ -33,7 +35,8 @@ struct iommu_state {
 struct status {
 	struct ud_dev_info *devs;
 	char (*users)[256];
-	char (*modes)[192];		/* per device: iova_mode_text() */
+	char (*in_use)[768];		/* per device: ud_dev_in_use()'s why */
+	char (*modes)[1024];		/* per device: iova_mode_text() */
 	size_t ndevs;
 	struct iommu_state iommu;
 	struct module_state mod;
@@ -53,10 +56,12 @@ void read_module(struct module_state *m, const char *dir);
  * (uio_dma)", or for a device on no UIO driver nor vfio-pci the bind
  * commands that work with its IOMMU group's type @group_type ("" without
  * a group: PA only; "identity": both; "DMA"/"DMA-FQ": VA only, PA needs
- * iommu=pt).  Pure.
+ * iommu=pt).  A device the host uses (@in_use: ud_dev_in_use()'s why, ""
+ * or NULL if none) gets "in use by the host (why)" instead of a bind
+ * command, which uiodma bind would refuse.  Pure.
  */
 void iova_mode_text(const struct ud_dev_info *d, const char *group_type,
-		    char *buf, size_t len);
+		    const char *in_use, char *buf, size_t len);
 /* The mode memory gets by default with no device (as libuiodma chooses). */
 const char *iommu_default_mode(const struct iommu_state *s);
 
@@ -68,7 +73,11 @@ void free_status(struct status *st);
 int print_status_text(FILE *f, const struct status *st);
 int print_status_json(FILE *f, const struct status *st);
 
-/* json_dev() - one device as a JSON object; @users: its kernel use. */
-void json_dev(FILE *f, const struct ud_dev_info *d, const char *users);
+/*
+ * json_dev() - one device as a JSON object; @users: its kernel interfaces;
+ * @in_use: how the host uses it (ud_dev_in_use()'s why; "" or NULL: not).
+ */
+void json_dev(FILE *f, const struct ud_dev_info *d, const char *users,
+	      const char *in_use);
 
 #endif
