@@ -169,6 +169,16 @@ struct ud_mem *app_mem_open(const char *who, const char *kpin_addr,
 	return m;
 }
 
+const char *app_mem_addresses(const struct ud_mem *m,
+			      const struct ud_pa_source *pa_source)
+{
+	if (ud_mem_iova_mode(m) == UD_IOVA_MODE_VA)
+		return "VA mode (IOVAs the library maps into the VFIO container)";
+	if (pa_source)
+		return "PA mode (physical addresses from uio_dma pins)";
+	return "PA mode (physical addresses from pagemap)";
+}
+
 struct ud_mem *app_dev_mem_open(const char *who, const char *addr,
 				struct ud_pa_source *kpin)
 {

@@ -150,6 +150,21 @@ struct ud_mem *app_mem_open(const char *who, const char *kpin_addr,
 			    struct ud_pa_source *kpin);
 
 /**
+ * app_mem_addresses() - what a device is given as the address of @m's
+ * memory, for a program's banner.
+ * @m: memory from app_mem_open() or app_dev_mem_open().
+ * @pa_source: the physical-address source it was opened with: @kpin when
+ *	app_mem_open() was given @kpin_addr, else NULL (the library's
+ *	default, pagemap).
+ *
+ * Return: a static string: "VA mode (IOVAs the library maps into the VFIO
+ * container)", "PA mode (physical addresses from uio_dma pins)" or "PA
+ * mode (physical addresses from pagemap)".
+ */
+const char *app_mem_addresses(const struct ud_mem *m,
+			      const struct ud_pa_source *pa_source);
+
+/**
  * app_dev_mem_open() - hugepage DMA memory for the device at @addr.
  * @who: prefix of the messages.
  * @addr: PCI address of the device the memory is for.

@@ -16,8 +16,13 @@
  *                   edu without dma_mask= has 28): zones are reserved
  *                   below that limit and every address is checked against it
  *   --irq           wait for completion on the interrupt, not by polling
- *   --pa SOURCE     physical addresses from "pagemap" (default) or "kpin"
- *                   (uio_dma pins the pages, no CAP_SYS_ADMIN needed)
+ *   --pa SOURCE     in PA mode (uio_dma), physical addresses from
+ *                   "pagemap" (default) or "kpin" (uio_dma pins the
+ *                   pages, no CAP_SYS_ADMIN needed); in VA mode (vfio-pci)
+ *                   the library chooses the IOVAs
+ *
+ * The banner says which: memory in VA mode, or in PA mode and from which
+ * source (app_mem_addresses()).
  *
  * Exit status: 0 success, 1 failure, 2 usage.
  */
@@ -97,9 +102,11 @@ int main(int argc, char **argv)
 		edu_close(&e);
 		return 1;
 	}
-	printf("edu %s: id 0x%08x, DMA limit %llu bits, completion by %s, addresses from %s\n",
-	       e.addr, edu_id(&e), bits, irq ? "interrupt" : "polling", pa);
 	m = app_mem_open("edu-dma", strcmp(pa, "kpin") ? NULL : e.addr, &kpin);
+	if (m)
+		printf("edu %s: id 0x%08x, DMA limit %llu bits, completion by %s, memory in %s\n",
+		       e.addr, edu_id(&e), bits, irq ? "interrupt" : "polling",
+		       app_mem_addresses(m, strcmp(pa, "kpin") ? NULL : &kpin));
 	ret = m ? copy_rounds(&e, m, (unsigned long)rounds, (unsigned)bits) : 1;
 	ud_mem_close(m);
 	edu_close(&e);

@@ -33,6 +33,16 @@ expect() {
 	fi
 }
 
+# edu_dma_banner WANT ARGS...: one round of edu-dma ARGS; prints its banner
+# and fails unless the banner says "memory in WANT".
+edu_dma_banner() {
+	_want=$1
+	shift
+	_b=$(edu-dma --rounds 1 "$@" 2>&1 | head -n 1)
+	echo "$_b"
+	case $_b in *"memory in $_want") ;; *) return 1 ;; esac
+}
+
 # pci_find VENDOR:DEVICE [N]: the Nth (from 1) device's address.
 pci_find() {
 	_n=0

@@ -23,6 +23,8 @@ check vfio-status-json sh -c "uiodma status --json | jsoncheck && uiodma status 
 check vfio-auto-mode-va vatest mode "$edu"
 check vfio-edu-dma edu-dma --rounds 4 "$edu"
 check vfio-edu-dma-28bit edu-dma --rounds 3 --dma-bits 28 "$edu28"
+check vfio-edu-dma-banner-va edu_dma_banner \
+	"VA mode (IOVAs the library maps into the VFIO container)" "$edu"
 # memory before the devices, two devices in one container
 check vfio-memory-first-two-devices vatest memfirst "$edu" "$edu28"
 # interrupts through VFIO_DEVICE_SET_IRQS: edu's MSI ends each transfer

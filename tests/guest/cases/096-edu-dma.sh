@@ -19,6 +19,11 @@ check edu-dma-copy-polling edu-dma --rounds 4 "$edu"
 check edu-dma-check-sees-overrun edu_harness trip-check "$edu"
 check edu-dma-copy-irq edu-dma --rounds 3 --irq "$edu"
 check edu-dma-copy-kpin edu-dma --rounds 3 --pa kpin "$edu"
+# the banner says where the addresses come from (vfio.sh: VA mode)
+check edu-dma-banner-pagemap edu_dma_banner \
+	"PA mode (physical addresses from pagemap)" "$edu"
+check edu-dma-banner-kpin edu_dma_banner \
+	"PA mode (physical addresses from uio_dma pins)" --pa kpin "$edu"
 check edu-dma-28bit-zones edu-dma --rounds 3 --dma-bits 28 "$edu28"
 check kpin-agrees-with-pagemap edu_harness compare-pa "$edu"
 # 384 MiB reaches past 256 MiB: the pages handed out first now lie above
