@@ -217,8 +217,7 @@ UD_EXPORT int ud_dev_info(const char *addr, struct ud_dev_info *info)
 	u = udev_device_new_from_subsystem_sysname(udev, "pci", a);
 	if (!u) {
 		udev_unref(udev);
-		return ud_fail(ENODEV, "no PCI device %s: list them with 'uiodma status' or lspci",
-			       a);
+		return ud_fail_no_device(a);
 	}
 	fill_info(u, info);
 	udev_device_unref(u);

@@ -79,8 +79,7 @@ static int walk(const char *addr, char *out, size_t len, int users)
 	pci = udev_device_new_from_subsystem_sysname(udev, "pci", a);
 	if (!pci) {
 		udev_unref(udev);
-		return ud_fail(ENODEV, "no PCI device %s: list them with 'uiodma status' or lspci",
-			       a);
+		return ud_fail_no_device(a);
 	}
 	for (int s = 0; s < 2; s++) {
 		struct udev_enumerate *en = udev_enumerate_new(udev);

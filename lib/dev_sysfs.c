@@ -12,6 +12,11 @@
 #include "internal.h"
 #include "dev_sysfs.h"
 
+/* Where the user finds the addresses, for the messages below. */
+#define LIST_ADDRS "lspci -D lists this machine's PCI addresses, uiodma " \
+	"status the ones to bind; lspci is in Debian's pciutils (apt-get " \
+	"install pciutils)"
+
 /* Parse 1..@max hex digits at *@s into *@v; advance *@s.  0 or -1. */
 static int hex_field(const char **s, int max, unsigned int *v)
 {
@@ -62,9 +67,14 @@ int ud_pci_normalize(const char *in, char out[UD_PCI_ADDR_STRLEN])
 	snprintf(out, UD_PCI_ADDR_STRLEN, "%04x:%02x:%02x.%x", dom, bus, dev, fn);
 	return 0;
 bad:
-	return ud_fail(EINVAL,
-		       "'%s' is not a PCI address: use 0000:03:00.0 or 03:00.0",
-		       in);
+	return ud_fail(EINVAL, "'%s' is not a PCI address: use the form "
+		       "0000:03:00.0 or 03:00.0; " LIST_ADDRS, in);
+}
+
+int ud_fail_no_device(const char *addr)
+{
+	return ud_fail(ENODEV, "no PCI device %s (no /sys/bus/pci/devices/%s): "
+		       LIST_ADDRS, addr, addr);
 }
 
 int ud_pci_driver(const char *addr, char *buf, size_t len)
@@ -74,7 +84,7 @@ int ud_pci_driver(const char *addr, char *buf, size_t len)
 
 	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s", addr);
 	if (access(path, F_OK))
-		return ud_fail(ENODEV, "no PCI device %s (see lspci)", addr);
+		return ud_fail_no_device(addr);
 	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver", addr);
 	n = readlink(path, link, sizeof(link) - 1);
 	if (n < 0) {

@@ -14,6 +14,13 @@
 int ud_pci_normalize(const char *in, char out[UD_PCI_ADDR_STRLEN]);
 
 /*
+ * ud_fail_no_device() - fail with ENODEV: no PCI device at @addr (full
+ * form), the message naming the command that lists the addresses.
+ * Returns -1.
+ */
+int ud_fail_no_device(const char *addr);
+
+/*
  * ud_pci_driver() - name of the driver bound to @addr, "" if none.
  * Returns 0, or -1 (ENODEV: no such device, message set).
  */

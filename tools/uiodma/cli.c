@@ -273,8 +273,7 @@ int cli_parse(int argc, char **argv, struct cli *c, char *err, size_t errlen)
 		char full[UD_PCI_ADDR_STRLEN];
 
 		if (ud_pci_addr_normalize(c->addrs[k], full))
-			USAGE_ERR("'%s' is not a PCI address: use 0000:03:00.0 or 03:00.0",
-				  c->addrs[k]);
+			USAGE_ERR("%s", ud_errmsg());
 	}
 	return 0;
 }

@@ -29,7 +29,7 @@
 int main(int argc, char **argv)
 {
 	struct cli c;
-	char err[256];
+	char err[512];
 	int r = cli_parse(argc, argv, &c, err, sizeof(err));
 
 	if (r) {
