@@ -18,6 +18,7 @@
 #include "../../tools/uiodma/info.c"
 #include "../../tools/uiodma/bind.c"
 #include "../../tools/uiodma/hugepages.c"
+#include "../../tools/uiodma/hp_limit.c"
 #include "../guest/progs/json_valid.h"
 
 #include "unit.h"
@@ -564,6 +565,87 @@ START_TEST(bind_irq_text)
 }
 END_TEST
 
+/* hugepages reserve: the bound, on fixed numbers (a 24 GiB machine). */
+START_TEST(hp_reserve_bound)
+{
+	struct hp_mem m = { 24ull << 20, 20ull << 20 };	/* kB */
+	size_t mb2 = (size_t)2 << 20, gb1 = (size_t)1 << 30;
+	char msg[512];
+
+	ck_assert_int_eq(hp_check_count(99999999, mb2, 0, &m, msg, sizeof(msg)), EINVAL);
+	ck_assert_msg(strstr(msg, "can never hold more than 12288 such pages"), "%s", msg);
+	ck_assert_msg(strstr(msg, "ask for 10240 or fewer"), "%s", msg);
+	ck_assert_msg(strstr(msg, "MemTotal 24576 MiB"), "%s", msg);
+	ck_assert_int_eq(hp_check_count(12289, mb2, 0, &m, msg, sizeof(msg)), EINVAL);
+	ck_assert_int_eq(hp_check_count(11000, mb2, 0, &m, msg, sizeof(msg)), ENOMEM);
+	ck_assert_msg(strstr(msg, "only 20480 MiB is available (MemAvailable), so 10240 pages is the most now"), "%s", msg);
+	ck_assert_msg(strstr(msg, "hugepagesz=2M hugepages=11000"), "%s", msg);
+	ck_assert_int_eq(hp_check_count(10240, mb2, 0, &m, msg, sizeof(msg)), 0);
+	/* pages already in the pool are not counted again */
+	ck_assert_int_eq(hp_check_count(10256, mb2, 16, &m, msg, sizeof(msg)), 0);
+	ck_assert_int_eq(hp_check_count(10257, mb2, 16, &m, msg, sizeof(msg)), ENOMEM);
+	ck_assert_msg(strstr(msg, "from 16 to 10257 pages"), "%s", msg);
+	/* shrinking is always fine */
+	ck_assert_int_eq(hp_check_count(0, mb2, 100000, &m, msg, sizeof(msg)), 0);
+	ck_assert_int_eq(hp_check_count(25, gb1, 0, &m, msg, sizeof(msg)), EINVAL);
+	ck_assert_msg(strstr(msg, "never hold more than 24 such pages"), "%s", msg);
+	ck_assert_msg(strstr(msg, "ask for 20 or fewer"), "%s", msg);
+}
+END_TEST
+
+START_TEST(hp_meminfo_files)
+{
+	char path[] = "/tmp/ud-meminfo-XXXXXX";
+	struct hp_mem m;
+	int fd = mkstemp(path);
+	FILE *f = fdopen(fd, "w");
+
+	fputs("MemTotal:       24683656 kB\nMemFree:  100 kB\nMemAvailable:   21929820 kB\n", f);
+	fclose(f);
+	ck_assert_int_eq(hp_meminfo(path, &m), 0);
+	ck_assert_uint_eq(m.total_kb, 24683656);
+	ck_assert_uint_eq(m.avail_kb, 21929820);
+	f = fopen(path, "w");
+	fputs("Node 1 MemTotal:       20932384 kB\nNode 1 MemFree:         8597536 kB\n", f);
+	fclose(f);
+	ck_assert_int_eq(hp_meminfo(path, &m), 0);
+	ck_assert_uint_eq(m.total_kb, 20932384);
+	ck_assert_uint_eq(m.avail_kb, 8597536);
+	f = fopen(path, "w");
+	fputs("nothing\n", f);
+	fclose(f);
+	errno = 0;
+	ck_assert_int_eq(hp_meminfo(path, &m), -1);
+	ck_assert_int_eq(errno, ENOENT);
+	unlink(path);
+}
+END_TEST
+
+/*
+ * 'uiodma hugepages reserve' with a count no machine has: refused with
+ * EINVAL before sysfs is touched (the pool stays as it was).
+ */
+START_TEST(hp_reserve_refused)
+{
+	struct ud_hp_info hp;
+	const struct ud_hp_size_info *z;
+	unsigned long before, after;
+	struct cli c = { 0 };
+	char err[256];
+
+	if (ud_hp_discover(&hp) || !(z = ud_hp_find_size(&hp, 0)))
+		UD_SKIP("no hugepages on this host");
+	ck_assert_int_eq(ud_hp_get_pages(0, -1, &before), 0);
+	ck_assert_int_eq(parse(&c, err, "hugepages", "reserve", "4611686018427387903", NULL), 0);
+	errno = 0;
+	ck_assert_int_eq(cmd_hp_reserve(&c), 1);
+	ck_assert_int_eq(errno, EINVAL);
+	ck_assert_int_eq(ud_hp_get_pages(0, -1, &after), 0);
+	ck_assert_uint_eq(after, before);
+	free(c.addrs);
+}
+END_TEST
+
 static Suite *cli_suite(void)
 {
 	Suite *s = suite_create("cli");
@@ -583,6 +665,9 @@ static Suite *cli_suite(void)
 	tcase_add_test(tc, module_params);
 	tcase_add_test(tc, clean_ordinary_dir);
 	tcase_add_test(tc, bind_irq_text);
+	tcase_add_test(tc, hp_reserve_bound);
+	tcase_add_test(tc, hp_meminfo_files);
+	tcase_add_test(tc, hp_reserve_refused);
 	suite_add_tcase(s, tc);
 	return s;
 }

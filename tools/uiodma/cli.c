@@ -75,7 +75,9 @@ static const char usage_hugepages[] =
 	"\n"
 	"show     page sizes, pool sizes per NUMA node, hugetlbfs mounts\n"
 	"reserve  set the kernel's pool of SIZE pages (default: the default\n"
-	"         hugepage size) to COUNT, on node N or spread over all nodes\n"
+	"         hugepage size) to COUNT, on node N or spread over all nodes;\n"
+	"         refused before anything changes when COUNT pages exceed the\n"
+	"         memory (MemTotal) or growing to it exceeds MemAvailable\n"
 	"clean    remove hugetlbfs files left by processes that died (DIR: one\n"
 	"         hugetlbfs directory; default every mount)\n";
 

@@ -3,12 +3,15 @@
  * 'uiodma hugepages show|reserve|clean': the kernel's hugepage pools and
  * stale hugetlbfs files.
  */
+#include <errno.h>
 #include <stdio.h>
+#include <string.h>
 
 #include <uiodma.h>
 
 #include "cli.h"
 #include "commands.h"
+#include "hp_limit.h"
 #include "size.h"
 
 int cmd_hp_show(void)
@@ -25,8 +28,13 @@ int cmd_hp_show(void)
 int cmd_hp_reserve(const struct cli *c)
 {
 	unsigned long granted = 0;
-	char sz[24];
+	char sz[24], msg[512];
 
+	if (hp_check_reserve(c->count, c->page_size, c->node, msg, sizeof(msg))) {
+		fprintf(stderr, "uiodma hugepages reserve: %s (%s)\n", msg,
+			strerror(errno));
+		return 1;
+	}
 	if (ud_hp_set_pages(c->page_size, c->node, c->count, &granted)) {
 		fprintf(stderr, "uiodma hugepages reserve: %s\n", ud_errmsg());
 		return 1;
