@@ -142,18 +142,14 @@ static int region_info(struct ud_dev *d, unsigned int index,
 	return 0;
 }
 
-/* Whether @dev leaves its group viable for vfio: no driver, vfio-pci or
- * pci-stub (drivers/vfio/group.c), or a bridge (header type not 0). */
-static int allowed(const char *dev)
+/* Whether @dev is a bridge: config header type not 0 (any user may read
+ * the first 64 bytes of config space). */
+static int is_bridge(const char *dev)
 {
-	char path[PATH_MAX], drv[64] = "";
+	char path[PATH_MAX];
 	uint8_t type = 0;
 	int fd, bridge = 0;
 
-	if (ud_pci_driver(dev, drv, sizeof(drv)))
-		return 1;	/* gone: vfio decides */
-	if (!*drv || !strcmp(drv, "vfio-pci") || !strcmp(drv, "pci-stub"))
-		return 1;
 	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/config", dev);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd >= 0) {
@@ -163,39 +159,97 @@ static int allowed(const char *dev)
 	return bridge;
 }
 
-int ud_vfio_group_check(const char *addr)
+/* Fill @m for @dev (shorter than UD_PCI_ADDR_STRLEN); whether it leaves
+ * its group viable for vfio: no driver, vfio-pci or pci-stub
+ * (drivers/vfio/group.c), or a bridge. */
+static void member(struct ud_group_dev *m, const char *dev)
 {
-	char dir[PATH_MAX], users[512] = "", drv[64];
-	size_t used = 0;
+	memset(m, 0, sizeof(*m));
+	memcpy(m->addr, dev, strlen(dev) + 1);
+	if (ud_pci_driver(dev, m->driver, sizeof(m->driver)))
+		m->driver[0] = '\0';	/* gone meanwhile: vfio decides */
+	m->bridge = is_bridge(dev);
+	m->blocks = *m->driver && strcmp(m->driver, "vfio-pci") &&
+		    strcmp(m->driver, "pci-stub") && !m->bridge;
+}
+
+static int by_addr(const void *a, const void *b)
+{
+	return strcmp(((const struct ud_group_dev *)a)->addr,
+		      ((const struct ud_group_dev *)b)->addr);
+}
+
+UD_EXPORT int ud_dev_iommu_group(const char *addr, struct ud_iommu_group *g)
+{
+	char a[UD_PCI_ADDR_STRLEN], path[PATH_MAX];
 	struct dirent *de;
+	unsigned int n;
 	DIR *dd;
 
-	snprintf(dir, sizeof(dir), "/sys/bus/pci/devices/%s/iommu_group/devices",
-		 addr);
-	dd = opendir(dir);
+	if (!g)
+		return ud_fail(EINVAL, "ud_dev_iommu_group: g is NULL");
+	memset(g, 0, sizeof(*g));
+	g->id = -1;
+	if (ud_pci_normalize(addr, a))
+		return -1;
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s", a);
+	if (access(path, F_OK))
+		return ud_fail_no_device(a);
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/iommu_group/devices",
+		 a);
+	dd = opendir(path);
 	if (!dd)
 		return ud_fail(ENODEV, "%s has no IOMMU group (%s): vfio-pci needs "
 			       "an IOMMU (boot with intel_iommu=on or "
 			       "amd_iommu=on); without one, use uio_dma (uiodma "
-			       "bind %s)", addr, dir, addr);
+			       "bind %s)", a, path, a);
 	while ((de = readdir(dd))) {
-		int n;
-
-		if (de->d_name[0] == '.' || !strcmp(de->d_name, addr) ||
-		    allowed(de->d_name) || used >= sizeof(users))
+		/* PCI groups hold PCI devices: anything else is not listed */
+		if (de->d_name[0] == '.' ||
+		    strlen(de->d_name) >= UD_PCI_ADDR_STRLEN)
 			continue;
-		ud_pci_driver(de->d_name, drv, sizeof(drv));
-		n = snprintf(users + used, sizeof(users) - used, "%s%s (%s)",
-			     used ? ", " : "", de->d_name, drv);
-		used += n > 0 ? (size_t)n : 0;
+		if (g->ndevs < UD_GROUP_MAX_DEVS)
+			member(&g->devs[g->ndevs], de->d_name);
+		g->ndevs++;
 	}
 	closedir(dd);
+	n = g->ndevs < UD_GROUP_MAX_DEVS ? g->ndevs : UD_GROUP_MAX_DEVS;
+	qsort(g->devs, n, sizeof(g->devs[0]), by_addr);
+	g->viable = 1;
+	for (unsigned int i = 0; i < n; i++)
+		g->viable &= !g->devs[i].blocks;
+	g->id = group_of(a);
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/iommu_group/type", a);
+	if (ud_sysfs_read(path, g->type, sizeof(g->type)))
+		g->type[0] = '\0';
+	return 0;
+}
+
+int ud_vfio_group_check(const char *addr)
+{
+	struct ud_iommu_group g;
+	char users[512] = "";
+	size_t used = 0;
+
+	if (ud_dev_iommu_group(addr, &g))
+		return -1;
+	for (unsigned int i = 0; i < g.ndevs && i < UD_GROUP_MAX_DEVS; i++) {
+		const struct ud_group_dev *m = &g.devs[i];
+		int n;
+
+		if (!m->blocks || !strcmp(m->addr, addr) || used >= sizeof(users))
+			continue;
+		n = snprintf(users + used, sizeof(users) - used, "%s%s (%s)",
+			     used ? ", " : "", m->addr, m->driver);
+		used += n > 0 ? (size_t)n : 0;
+	}
 	if (!used)
 		return 0;
 	return ud_fail(EBUSY, "refusing to bind %s to vfio-pci: its IOMMU group "
-		       "(%s) also holds %s, still driven by the kernel, and vfio "
-		       "gives a group to userspace only as a whole; bind those "
-		       "to vfio-pci too, or unbind them", addr, dir, users);
+		       "%d (/sys/kernel/iommu_groups/%d/devices) also holds %s, "
+		       "still driven by the kernel, and vfio gives a group to "
+		       "userspace only as a whole; bind those to vfio-pci too, "
+		       "or unbind them", addr, g.id, g.id, users);
 }
 
 int ud_vfio_dev_open(struct ud_dev *d)

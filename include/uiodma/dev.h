@@ -8,7 +8,8 @@
  *              NUMA node, driver, IOMMU group, MSI/MSI-X) through libudev
  *              and sysfs; ud_dev_in_use(): whether the kernel uses it (a
  *              network interface up or with addresses/routes, a block
- *              device mounted or used as swap)
+ *              device mounted or used as swap); ud_dev_iommu_group():
+ *              the device's IOMMU group and whether vfio can take it
  *   binding    ud_dev_bind(), ud_dev_unbind(): driver_override, unbind,
  *              bind; restoring the kernel's driver; waiting for /dev/uioN
  *              and /dev/uio_dma/<addr>
@@ -59,7 +60,8 @@
  * be left DMAing into memory that is closed: stop the device first.
  *
  * Threads: ud_pci_addr_normalize(), ud_dev_info(), ud_dev_list(),
- * ud_dev_in_use(), ud_dev_users(), ud_dev_driver_caps() and the other
+ * ud_dev_in_use(), ud_dev_users(), ud_dev_iommu_group(),
+ * ud_dev_driver_caps() and the other
  * calls without a handle keep no state and may run in any thread.
  * ud_dev_bind() and ud_dev_unbind() change the machine: one at a time per
  * device.  On a handle, ud_dev_get_info(), ud_dev_caps(),
@@ -230,6 +232,60 @@ int ud_dev_in_use(const char *addr, char *why, size_t len);
  * Return: 0, or -1 with errno set.
  */
 int ud_dev_users(const char *addr, char *buf, size_t len);
+
+/** UD_GROUP_MAX_DEVS - most devices of a group ud_dev_iommu_group() lists. */
+#define UD_GROUP_MAX_DEVS 32
+
+/**
+ * struct ud_group_dev - one device of an IOMMU group.
+ * @addr: its full PCI address.
+ * @driver: its driver, "" if none.
+ * @bridge: 1 for a bridge (config header type not 0).
+ * @blocks: 1 if it keeps vfio from giving the group to userspace: bound
+ *	to a driver other than vfio-pci and pci-stub, and not a bridge.
+ */
+struct ud_group_dev {
+	char addr[UD_PCI_ADDR_STRLEN];
+	char driver[64];
+	int bridge;
+	int blocks;
+};
+
+/**
+ * struct ud_iommu_group - a device's IOMMU group, as vfio-pci needs it.
+ * @id: the group's number: /dev/vfio/@id once its devices are on vfio-pci.
+ * @type: its default domain (sysfs iommu_group/type): "DMA", "DMA-FQ"
+ *	(the IOMMU translates: VA mode), "identity" (iommu=pt), ...; "" if
+ *	the kernel does not say.
+ * @viable: no device of the group blocks it (struct ud_group_dev), so
+ *	vfio can give it to userspace: it does so only as a whole.
+ * @ndevs: how many devices the group has, this one included.
+ * @devs: the first UD_GROUP_MAX_DEVS of them, in address order.
+ */
+struct ud_iommu_group {
+	int id;
+	char type[16];
+	int viable;
+	unsigned int ndevs;
+	struct ud_group_dev devs[UD_GROUP_MAX_DEVS];
+};
+
+/**
+ * ud_dev_iommu_group() - a device's IOMMU group and every device in it.
+ * @addr: PCI address, full or short form.
+ * @g: filled in on success (about 3 KiB).
+ *
+ * Reads sysfs (iommu_group, its devices, their drivers and config
+ * headers); needs no privileges.  What vfio-pci allows (a device of the
+ * group with no driver, vfio-pci, pci-stub, or a bridge) follows Linux's
+ * drivers/vfio/group.c; ud_dev_bind() to vfio-pci refuses a device whose
+ * group another device blocks (unless UD_BIND_FORCE).
+ *
+ * Return: 0, or -1 with errno (EINVAL: bad address or @g NULL; ENODEV: no
+ * such device, or it has no IOMMU group: no IOMMU translates for it, the
+ * message saying what vfio-pci needs).
+ */
+int ud_dev_iommu_group(const char *addr, struct ud_iommu_group *g);
 
 /* ------------------------------------------------------------------------
  * Binding

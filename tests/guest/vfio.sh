@@ -9,6 +9,8 @@ edu28=$(pci_find $EDU 2)
 nic1=$(pci_find $E1000E 1)
 nic2=$(pci_find $E1000E 2)
 nvme=$(pci_find $NVME)
+# info_has BDF ERE: uiodma info's lines of BDF that match (fails if none)
+info_has() { uiodma info "$1" | grep -E "$2"; }
 echo 64 > /proc/sys/vm/nr_hugepages
 check vfio-bind-edu uiodma bind --driver vfio-pci "$edu"
 check vfio-bind-loads-type1 sh -c 'grep -q "^vfio_iommu_type1 " /proc/modules'
@@ -19,6 +21,18 @@ check vfio-status-nvme-hint sh -c \
 	"uiodma status | grep -q '^  $nvme  VA with uiodma bind --driver vfio-pci $nvme (PA needs iommu=pt)$'"
 check vfio-status-iommu sh -c 'uiodma status | grep -q "^IOMMU: translates DMA by default"'
 check vfio-status-json sh -c "uiodma status --json | jsoncheck && uiodma status --json | grep -q '\"default_iova_mode\":\"VA\"'"
+# uiodma info shows the vfio side: the group (edu on the root complex is
+# alone in it), viable, the mode, and the reset vfio offers (none for edu)
+check vfio-info-group info_has "$edu" \
+	'^  vfio group   [0-9]+ \(/dev/vfio/[0-9]+\), IOMMU domain DMA(-FQ)?$'
+check vfio-info-peers-none info_has "$edu" \
+	'^  group peers  none: the device is alone in its group$'
+check vfio-info-viable info_has "$edu" '^  group viable yes'
+check vfio-info-iova-mode info_has "$edu" '^  iova mode    VA: .*VFIO type1 container'
+check vfio-info-reset-none info_has "$edu" '^  vfio reset   none: '
+check vfio-info-json sh -c "uiodma info --json $edu | jsoncheck &&
+	uiodma info --json $edu | grep -q '\"viable\":true,\"blocking\":\[\],\"iova_mode\":\"VA\",\"container\":\"type1\"'"
+check vfio-info-json-other-driver sh -c "uiodma info --json $nic1 | grep -q '\"vfio\":null}\$'"
 # the default mode is VA here, and the memory lies where the IOMMU takes it
 check vfio-auto-mode-va vatest mode "$edu"
 check vfio-edu-dma edu-dma --rounds 4 "$edu"
@@ -63,6 +77,9 @@ check vfio-unbind-nics uiodma unbind "$nic1" "$nic2"
 # NVMe: written through vfio-pci, read back by the kernel's nvme driver
 seed=0x5eed0011
 check vfio-bind-nvme uiodma bind --force --driver vfio-pci "$nvme"
+# alone behind its root port, the NVMe disk can be reset (FLR, bus reset)
+check vfio-info-reset-nvme info_has "$nvme" \
+	'^  vfio reset   VFIO_DEVICE_RESET \(ud_dev_reset\) by [a-z_]+'
 check vfio-nvme-rw-irq nvme-rw --irq --seed 0x77 "$nvme"
 nvme-rw --seed $seed "$nvme" > /tmp/nvme-rw.out 2>&1
 expect vfio-nvme-rw 0 "$?"

@@ -16,6 +16,7 @@
 /* run() and the commands it calls. */
 #include "../../tools/uiodma/dispatch.c"
 #include "../../tools/uiodma/info.c"
+#include "../../tools/uiodma/vfio_info.c"
 #include "../../tools/uiodma/bind.c"
 #include "../../tools/uiodma/hugepages.c"
 #include "../../tools/uiodma/hp_limit.c"

@@ -9,6 +9,7 @@
 #include "commands.h"
 #include "json.h"
 #include "status.h"
+#include "vfio_info.h"
 
 static void print_bars(FILE *f, struct ud_dev *d, int json)
 {
@@ -57,6 +58,8 @@ int cmd_info(const struct cli *c)
 	const struct ud_dev_info *i;
 	char caps[256], users[256] = "", in_use[768] = "";
 	unsigned int nvec, cf;
+	struct vfio_info v;
+	int vfio;
 
 	if (!d) {
 		fprintf(stderr, "uiodma info: %s\n", ud_errmsg());
@@ -68,6 +71,9 @@ int cmd_info(const struct cli *c)
 	ud_dev_users(i->addr, users, sizeof(users));
 	if (ud_dev_in_use(i->addr, in_use, sizeof(in_use)) <= 0)
 		in_use[0] = '\0';
+	vfio = !strcmp(i->driver, "vfio-pci");
+	if (vfio)
+		vfio_info_collect(i, &v);
 	if (c->json) {
 		fputs("{\"device\":", stdout);
 		json_dev(stdout, i, users, in_use);
@@ -76,7 +82,12 @@ int cmd_info(const struct cli *c)
 		fprintf(stdout, ",\"vectors\":%u,\"resettable\":%s,\"bars\":[",
 			nvec, i->has_reset ? "true" : "false");
 		print_bars(stdout, d, 1);
-		fputs("]}\n", stdout);
+		fputs("],\"vfio\":", stdout);
+		if (vfio)
+			vfio_info_json(stdout, &v);
+		else
+			fputs("null", stdout);
+		fputs("}\n", stdout);
 	} else {
 		printf("%s  %04x:%04x (subsystem %04x:%04x) class %06x rev %02x\n",
 		       i->addr, i->vendor, i->device, i->subsys_vendor,
@@ -98,6 +109,8 @@ int cmd_info(const struct cli *c)
 		if (i->has_msix)
 			printf("  msi-x        %u vector(s)\n", i->msix_vectors);
 		printf("  reset        %s\n", reset_text(i));
+		if (vfio)
+			vfio_info_text(stdout, i->addr, &v);
 		printf("  kernel use   %s\n", *users ? users : "-");
 		if (*in_use)
 			printf("  in use by the host (%s): uiodma bind refuses it\n",
