@@ -26,7 +26,22 @@
 
 #include "common/app.h"
 #include "common/net.h"
+#include "common/usage.h"
 #include "serve.h"
+
+static const char usage[] =
+	"usage: e1000e-echo --ip A.B.C.D [OPTIONS] PCI_ADDR\n"
+	"\n"
+	"Answer ARP, ping and UDP echo from userspace on an e1000e (82574L)\n"
+	"bound to uio_dma; print the statistics when stopped.\n"
+	"  --ip A.B.C.D   the IPv4 address to answer for\n"
+	"  --udp-port N   echo UDP datagrams sent to this port (default 7)\n"
+	"  --irq          sleep on MSI-X vector 0 while nothing arrives\n"
+	"  --seconds N    stop after N seconds (default: at SIGINT/SIGTERM)\n"
+	"  --rx-desc N    RX ring size (multiple of 8, default 256)\n"
+	"  --tx-desc N    TX ring size (multiple of 8, default 256)\n"
+	"  -h, --help     print this text\n"
+	"Exit status: 0 stopped as asked, 1 error, 2 usage.\n";
 
 int main(int argc, char **argv)
 {
@@ -49,6 +64,8 @@ int main(int argc, char **argv)
 	int c, irq = 0, bad = 0, have_ip = 0, ret = 1;
 
 	app_init("e1000e-echo");
+	if (app_help_asked(argc, argv))
+		return app_usage(usage, 1);
 	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
 		switch (c) {
 		case 'a':
@@ -63,11 +80,8 @@ int main(int argc, char **argv)
 		default: bad = 1;
 		}
 	}
-	if (bad || !have_ip || optind != argc - 1) {
-		fprintf(stderr, "usage: e1000e-echo --ip A.B.C.D [--udp-port N] [--irq] [--seconds N]\n"
-				"                   [--rx-desc N] [--tx-desc N] PCI_ADDR\n");
-		return 2;
-	}
+	if (bad || !have_ip || optind != argc - 1)
+		return app_usage(usage, 0);
 	cfg.rx_desc = (unsigned)rxd;
 	cfg.tx_desc = (unsigned)txd;
 	p.udp_port = (uint16_t)port;

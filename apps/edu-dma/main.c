@@ -33,8 +33,24 @@
 #include <string.h>
 
 #include "common/app.h"
+#include "common/usage.h"
 #include "edu.h"
 #include "trip.h"
+
+static const char usage[] =
+	"usage: edu-dma [--rounds N] [--dma-bits B] [--irq] [--pa pagemap|kpin] PCI_ADDR\n"
+	"\n"
+	"DMA random bytes from hugepage memory through QEMU's edu device and\n"
+	"back, at random lengths and offsets, and check every byte.\n"
+	"  --rounds N      round trips (default 4)\n"
+	"  --dma-bits B    the device's DMA address width (default 64; QEMU's edu\n"
+	"                  without dma_mask= has 28)\n"
+	"  --irq           wait for completion on the interrupt, not by polling\n"
+	"  --pa SOURCE     in PA mode (uio_dma), physical addresses from pagemap\n"
+	"                  (default) or kpin (uio_dma pins the pages); in VA mode\n"
+	"                  (vfio-pci) the library chooses the IOVAs\n"
+	"  -h, --help      print this text\n"
+	"Exit status: 0 success, 1 failure, 2 usage.\n";
 
 static int copy_rounds(struct edu *e, struct ud_mem *m, unsigned long rounds, unsigned bits)
 {
@@ -85,6 +101,8 @@ int main(int argc, char **argv)
 	int c, irq = 0, bad = 0, ret;
 
 	app_init("edu-dma");
+	if (app_help_asked(argc, argv))
+		return app_usage(usage, 1);
 	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
 		switch (c) {
 		case 'r': bad |= app_num("--rounds", optarg, 1, 1000000, &rounds); break;
@@ -94,10 +112,8 @@ int main(int argc, char **argv)
 		default: bad = 1;
 		}
 	}
-	if (bad || optind != argc - 1 || (strcmp(pa, "pagemap") && strcmp(pa, "kpin"))) {
-		fprintf(stderr, "usage: edu-dma [--rounds N] [--dma-bits B] [--irq] [--pa pagemap|kpin] PCI_ADDR\n");
-		return 2;
-	}
+	if (bad || optind != argc - 1 || (strcmp(pa, "pagemap") && strcmp(pa, "kpin")))
+		return app_usage(usage, 0);
 	if (edu_open(&e, argv[optind], (unsigned)bits, irq)) {
 		edu_close(&e);
 		return 1;

@@ -10,6 +10,7 @@
 
 #include "bench.h"
 #include "common/app.h"
+#include "common/usage.h"
 #include "rw.h"
 
 #define BLOCK	4096u		/* bytes per I/O */
@@ -231,6 +232,28 @@ static int prepare(struct bench *b)
 	return 0;
 }
 
+static const char bench_usage[] =
+	"usage: nvme-rw bench [OPTIONS] PCI_ADDR\n"
+	"\n"
+	"4 KiB random reads, or writes, over a range of LBAs, many in flight on\n"
+	"one or more I/O queue pairs, completions found by polling (or --irq).\n"
+	"  --write        random writes (default: random reads)\n"
+	"  --qd N         commands in flight per queue pair, 1 to 255 (default 32)\n"
+	"  --queues N     I/O queue pairs, 1 to 8 (default 1)\n"
+	"  --ios N        I/Os in all (default: 20000 reads; writes: each 4 KiB\n"
+	"                 block of the range once, in random order)\n"
+	"  --seconds N    run this long instead of a number of I/Os\n"
+	"  --lba N        first LBA of the range (default 0)\n"
+	"  --lbas N       LBAs in the range (default: to the end of the namespace);\n"
+	"                 start and count must be whole 4 KiB blocks\n"
+	"  --verify       check every block read against the pattern of --seed\n"
+	"  --seed N       the pattern writes write and --verify expects (0x5eed)\n"
+	"  --irq          sleep on the I/O queues' MSI-X vectors\n"
+	"  --nsid N, --timeout-ms N   as nvme-rw\n"
+	"  -h, --help     print this text\n"
+	"Exit status: 0 success, 1 an error status, a timeout, a block that does\n"
+	"not verify, a range that is not aligned or does not fit, 2 usage.\n";
+
 int bench_main(int argc, char **argv)
 {
 	static const struct option lo[] = {
@@ -249,6 +272,8 @@ int bench_main(int argc, char **argv)
 	uint64_t t0, c0;
 	int c, bad = 0, ret = 1;
 
+	if (app_help_asked(argc, argv))
+		return app_usage(bench_usage, 1);
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
 		switch (c) {
@@ -267,12 +292,8 @@ int bench_main(int argc, char **argv)
 		default: bad = 1;
 		}
 	}
-	if (bad || optind != argc - 1 || (b.write && b.verify) || (ios && secs)) {
-		fprintf(stderr, "usage: nvme-rw bench [--write] [--qd N] [--queues N] [--ios N | --seconds N]\n"
-				"                     [--lba N] [--lbas N] [--verify] [--seed N] [--irq]\n"
-				"                     [--nsid N] [--timeout-ms N] PCI_ADDR\n");
-		return 2;
-	}
+	if (bad || optind != argc - 1 || (b.write && b.verify) || (ios && secs))
+		return app_usage(bench_usage, 0);
 	b.n = &n;
 	b.qd = (unsigned)qd;
 	b.queues = (unsigned)queues;
