@@ -268,8 +268,13 @@ echo "$kernels" | while read -r rel kdir; do
 			-device intel-iommu,intremap=off || st=1
 		# VA mode: devices on vfio-pci behind a translating IOMMU;
 		# vfio_iommu_type1 needs interrupt remapping (intremap=on).
+		# Two more edus behind a PCI bridge share its IOMMU group;
+		# the bridge's fixed slot (0x10) leaves the other devices'
+		# addresses as in the other jobs.
 		run_job "$rel" "$kdir" "$initrd" vfio "intel_iommu=on" \
-			-device intel-iommu,intremap=on || st=1
+			-device intel-iommu,intremap=on \
+			-device pci-bridge,id=gb,chassis_nr=9,addr=0x10 \
+			-device edu,bus=gb,addr=1 -device edu,bus=gb,addr=2 || st=1
 		# edu: 10,000 DMA round trips, 2,000 s of QEMU's virtual
 		# clock, which jumps ahead whenever the one vCPU waits
 		# (edu-icount.sh says why).

@@ -88,4 +88,42 @@ check vfio-nvme-kernel-restore uiodma unbind "$nvme"
 expect vfio-nvme-kernel-driver nvme "$(driver_of "$nvme")"
 nvme_disk_check vfio-nvme-kernel $seed /tmp/nvme-rw.out "$nvme"
 rm -f /tmp/nvme-rw.out
+
+# A group shared with a device the kernel drives is refused, naming it:
+# run.sh puts two more edus behind a PCI bridge, where the IOMMU sees the
+# bridge's requester ID for both, so they share its group.
+gedu=$(pci_find $EDU 3)
+gpeer=$(pci_find $EDU 4)
+group_id() { basename "$(readlink "/sys/bus/pci/devices/$1/iommu_group")"; }
+expect vfio-bridge-group-shared "$(group_id "$gedu")" "$(group_id "$gpeer")"
+ls "/sys/bus/pci/devices/$gedu/iommu_group/devices" | sed 's/^/    group: /'
+# the peer on uio_pci_generic through sysfs (uiodma bind refuses a UIO
+# driver where the IOMMU translates)
+modprobe uio_pci_generic
+echo uio_pci_generic > "/sys/bus/pci/devices/$gpeer/driver_override"
+echo "$gpeer" > /sys/bus/pci/drivers/uio_pci_generic/bind
+expect vfio-bridge-peer-driven uio_pci_generic "$(driver_of "$gpeer")"
+uiodma bind --driver vfio-pci "$gedu" > /tmp/gb.out 2>&1
+expect vfio-shared-group-refused 1 "$?"
+sed 's/^/    /' /tmp/gb.out
+check vfio-shared-group-names-peer grep -F \
+	"also holds $gpeer (uio_pci_generic), still driven by the kernel" /tmp/gb.out
+expect vfio-shared-group-left-unbound none "$(driver_of "$gedu")"
+rm -f /tmp/gb.out
+# the peer without a driver: the group is viable and the bind goes through
+echo "$gpeer" > "/sys/bus/pci/devices/$gpeer/driver/unbind"
+check vfio-viable-group-binds uiodma bind --driver vfio-pci "$gedu"
+check vfio-info-group-peers info_has "$gedu" \
+	"^  group peers  .*\(bridge, no driver\).*$gpeer \(no driver\)"
+check vfio-info-group-viable info_has "$gedu" '^  group viable yes'
+# a kernel driver taking the peer afterwards: no longer viable, and info
+# names the device that holds the group back
+echo "$gpeer" > /sys/bus/pci/drivers/uio_pci_generic/bind
+check vfio-info-group-not-viable info_has "$gedu" \
+	"^  group viable no: $gpeer \(uio_pci_generic\), still driven by the kernel"
+check vfio-info-json-blocking sh -c "uiodma info --json $gedu | jsoncheck &&
+	uiodma info --json $gedu | grep -q '\"viable\":false,\"blocking\":\[\"$gpeer\"\]'"
+echo "$gpeer" > "/sys/bus/pci/devices/$gpeer/driver/unbind"
+echo > "/sys/bus/pci/devices/$gpeer/driver_override"
+uiodma unbind --no-restore "$gedu" >/dev/null
 echo 0 > /proc/sys/vm/nr_hugepages
