@@ -317,7 +317,8 @@ int ud_dev_iommu_group(const char *addr, struct ud_iommu_group *g);
  * Needs root.
  *
  * Return: 0, or -1 with errno (ENODEV: no such device; ENOENT: @driver is
- * not loaded (the message says which modprobe); EBUSY: in use, the
+ * not loaded, the message saying what ud_module_state() says: modprobe it,
+ * or how to install it for the running kernel; EBUSY: in use, the
  * message names the user; EACCES: not root; ETIMEDOUT: the nodes did not
  * appear; EOPNOTSUPP: an IOMMU translates the device's DMA; other errors
  * from the kernel's probe).

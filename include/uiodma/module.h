@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Kernel modules: whether the running kernel has one loaded, installed or
- * neither, and what the user does about it.  libuiodma's own messages
- * about a driver that is not loaded (ud_dev_bind()) say what
- * ud_module_state() says, and so does 'uiodma status' for uio_dma.
+ * Kernel modules: loaded, installed for the running kernel, or neither.
+ *
+ * ud_module_state() says which, and what the user does about it: the one
+ * place that gives that advice.  libuiodma's own messages about a driver
+ * that is not loaded (ud_dev_bind()) say what it says, and so does
+ * 'uiodma status' for uio_dma.
  */
 #ifndef UIODMA_MODULE_H
 #define UIODMA_MODULE_H
@@ -14,17 +16,11 @@
 extern "C" {
 #endif
 
-/**
- * enum ud_module_state - a kernel module, as the running kernel has it.
- * @UD_MODULE_MISSING: not installed for the running kernel (neither
- *	modules.dep nor modules.builtin of /lib/modules/RELEASE lists it).
- * @UD_MODULE_INSTALLED: installed (modules.dep lists it) but not loaded.
- * @UD_MODULE_LOADED: loaded (/sys/module/NAME), or built into the kernel.
- */
+/** Where a kernel module stands with the running kernel (ud_module_state()). */
 enum ud_module_state {
-	UD_MODULE_MISSING = 0,
-	UD_MODULE_INSTALLED = 1,
-	UD_MODULE_LOADED = 2,
+	UD_MODULE_MISSING = 0,	/**< not installed for the running kernel */
+	UD_MODULE_INSTALLED = 1,	/**< modules.dep lists it; not loaded */
+	UD_MODULE_LOADED = 2,	/**< loaded, or built into the kernel */
 };
 
 /**
