@@ -271,24 +271,33 @@ static inline unsigned ud_ring__reserve(struct ud_ring_side *s,
 	}
 }
 
+/*
+ * Wait until earlier reservations on side @s have published (its tail
+ * reaches @old).  Out of line: the fast path finds them published and
+ * keeps its registers.  Acquire so that their slot accesses happen
+ * before our release.
+ */
+static __attribute__((noinline, cold, unused)) void
+ud_ring__wait_tail(struct ud_ring_side *s, uint32_t old)
+{
+	unsigned spins = 0;
+
+	while (ud__atomic_load(&s->tail, acquire) != old) {
+		ud_ring_cpu_relax();
+		/* the thread ahead of us may have been preempted: on an
+		 * oversubscribed CPU, give it the core */
+		if (++spins % 4096 == 0)
+			sched_yield();
+	}
+}
+
 /* Publish slots [@old, @old + @n) of side @s. */
 static inline void ud_ring__publish(struct ud_ring_side *s, uint32_t old,
 				    unsigned n)
 {
-	if (!s->single) {
-		/* Earlier reservations on this side publish first.  Acquire
-		 * so that their slot accesses happen before our release. */
-		unsigned spins = 0;
-
-		while (ud__atomic_load(&s->tail, acquire) !=
-		       old) {
-			ud_ring_cpu_relax();
-			/* the thread ahead of us may have been preempted:
-			 * on an oversubscribed CPU, give it the core */
-			if (++spins % 4096 == 0)
-				sched_yield();
-		}
-	}
+	/* earlier reservations on this side publish first */
+	if (!s->single && ud__atomic_load(&s->tail, acquire) != old)
+		ud_ring__wait_tail(s, old);
 	ud__atomic_store(&s->tail, old + n, release);
 }
 
@@ -297,7 +306,8 @@ static inline void ud_ring__publish(struct ud_ring_side *s, uint32_t old,
 static inline void ud_ring__copy_run(void **__restrict dst,
 				     void *const *__restrict src, unsigned n)
 {
-	unsigned i = 0;
+	/* a 64-bit index: a 32-bit one costs a zero extension per access */
+	size_t i = 0;
 
 	for (; i + 4 <= n; i += 4) {
 		dst[i] = src[i];
@@ -323,7 +333,8 @@ static inline void ud_ring__copy(struct ud_ring *r, uint32_t idx, unsigned n,
 	void **slots = r->slots;
 	unsigned first = r->mask + 1 - idx;
 
-	if (first >= n) {
+	/* the usual case, laid out as the straight path */
+	if (__builtin_expect(first >= n, 1)) {
 		if (in)
 			ud_ring__copy_run(slots + idx, objs, n);
 		else
