@@ -380,12 +380,14 @@ int ud_pool_get_bulk(struct ud_pool *p, struct ud_buf **bufs, unsigned n);
  * @bufs: the buffers.
  * @n: how many.
  *
- * Checks each buffer's header names @p (UD_POOL_DEBUG: that it is a buffer
- * of @p in use); see "Misuse" above for what is not checked.
+ * Checks that each pointer lies in @p's memory on a 64-byte boundary,
+ * without reading the buffers (UD_POOL_DEBUG: that it is a buffer of @p in
+ * use); see "Misuse" above for what is not checked.
  *
  * Return: 0, or -1 with errno EINVAL and a message when @p is not a live
- * pool or one of them is NULL, another pool's or (UD_POOL_DEBUG) not a
- * buffer of @p in use; then none is given back.
+ * pool or one of them is NULL, another pool's, outside @p's memory, off a
+ * 64-byte boundary or (UD_POOL_DEBUG) not a buffer of @p in use; then none
+ * is given back.
  */
 int ud_pool_put_bulk(struct ud_pool *p, struct ud_buf *const *bufs,
 		     unsigned n);

@@ -541,6 +541,70 @@ START_TEST(test_put_checks)
 }
 END_TEST
 
+/*
+ * The cache-less put's address check over bursts of every length up to 40
+ * (its vector loops and their scalar tails) in shuffled order, so that most
+ * bursts spread over the pool and take the exact check after the quick
+ * one: the pool's own buffers are always taken back; NULL, another pool's
+ * buffer, a pointer off a 64-byte boundary, one 64 bytes below the pool's
+ * memory and one at its end, at the start, middle or end of a burst, are
+ * always refused, and nothing of that burst is given back.
+ */
+START_TEST(test_put_check_bursts)
+{
+	struct fake_mem f, g;
+	struct ud_pool *p, *q;
+	struct ud_buf *b[64], *burst[40], *bad[5], *last;
+
+	fake_init(&f, 4);
+	fake_init(&g, 1);
+	p = small_pool(&f, 64, 0, "plain");
+	q = small_pool(&g, 4, 0, "other");
+	last = ud_pool_buf(p, 63);
+	bad[0] = NULL;
+	bad[1] = ud_pool_get(q);
+	ck_assert_ptr_nonnull(bad[1]);
+	bad[2] = (struct ud_buf *)((char *)ud_pool_buf(p, 5) + 8);
+	bad[3] = (struct ud_buf *)((char *)ud_pool_buf(p, 0) - 64);
+	bad[4] = (struct ud_buf *)((char *)ud_buf_addr(last) + last->buf_len);
+	for (unsigned len = 1; len <= 40; len++) {
+		ck_assert_int_eq(ud_pool_get_bulk(p, b, 64), 0);
+		for (unsigned i = 63; i > 0; i--) {
+			unsigned j = (unsigned)rand() % (i + 1);
+			struct ud_buf *t = b[i];
+
+			b[i] = b[j];
+			b[j] = t;
+		}
+		for (unsigned k = 0; k < 5; k++) {
+			unsigned at[3] = { 0, len / 2, len - 1 };
+
+			for (unsigned w = 0; w < 3; w++) {
+				memcpy(burst, b, len * sizeof(b[0]));
+				burst[at[w]] = bad[k];
+				ck_assert_msg(ud_pool_put_bulk(p, burst, len) == -1,
+					      "len %u, bad #%u at %u taken back",
+					      len, k, at[w]);
+				ck_assert_int_eq(errno, EINVAL);
+				ck_assert_uint_eq(ud_pool_avail(p), 0);
+			}
+		}
+		for (unsigned i = 0; i < 64; i += len) {
+			unsigned m = 64 - i < len ? 64 - i : len;
+
+			ck_assert_msg(ud_pool_put_bulk(p, b + i, m) == 0,
+				      "len %u at %u: %s", len, i, ud_errmsg());
+		}
+		ck_assert_uint_eq(ud_pool_avail(p), 64);
+	}
+	ck_assert_int_eq(ud_pool_put(bad[1]), 0);
+	ud_pool_free(p);
+	ud_pool_free(q);
+	fake_fini(&f);
+	fake_fini(&g);
+}
+END_TEST
+
 /* UD_POOL_DEBUG_ABORT: a double free kills the process with a message. */
 START_TEST(test_debug_abort)
 {
@@ -675,6 +739,7 @@ static Suite *pool_suite(void)
 	tcase_add_test(tc, test_cache_flush);
 	tcase_add_test(tc, test_debug_checks);
 	tcase_add_test(tc, test_put_checks);
+	tcase_add_test(tc, test_put_check_bursts);
 	tcase_add_test_raise_signal(tc, test_debug_abort, SIGABRT);
 	suite_add_tcase(s, tc);
 
