@@ -77,7 +77,8 @@ START_TEST(viable_group)
 	has(t, "  vfio group   7 (/dev/vfio/7), IOMMU domain DMA\n");
 	has(t, "  group peers  0000:00:10.0 (bridge, no driver), "
 	       "0000:06:02.0 (no driver)\n");
-	has(t, "  group viable yes");
+	has(t, "  group viable yes: its devices are bridges or have no driver, "
+	       "vfio-pci or pci-stub, so vfio gives it to userspace\n");
 	has(t, "  iova mode    VA: the library maps memory into the process's "
 	       "VFIO type1 container");
 	has(t, "  vfio reset   none: the kernel has no reset for this function");

@@ -68,8 +68,9 @@ void vfio_info_text(FILE *f, const char *addr, const struct vfio_info *v)
 			"none: the device is alone in its group");
 		peers(v, addr, 1, list, sizeof(list));
 		if (g->viable)
-			fprintf(f, "  group viable yes: no device of the group has a "
-				"kernel driver, so vfio gives it to userspace\n");
+			fprintf(f, "  group viable yes: its devices are bridges or "
+				"have no driver, vfio-pci or pci-stub, so vfio "
+				"gives it to userspace\n");
 		else
 			fprintf(f, "  group viable no: %s, still driven by the "
 				"kernel, and vfio gives a group to userspace only "
