@@ -45,6 +45,7 @@ struct ud_dev {
 	int cfg_rw;		/* cfg_fd was opened read-write */
 	int ctl_fd;		/* /dev/uio_dma/<addr>, or -1 */
 	int uio_fd;		/* /dev/uioN, held while open, or -1 */
+	int pins_on_ctl;	/* memory pinned through ctl_fd (dma_pins.c) */
 	int looking;		/* from ud_dev_inspect(): holds nothing */
 	struct ud_bar_info bars[UD_NBARS];
 	struct ud_dev_map maps[UD_NBARS][2];	/* [bar][wc] */

@@ -19,6 +19,7 @@
 #include <uiodma/uio_dma_ioctl.h>
 #include "dev_internal.h"
 #include "dev_ctl.h"
+#include "dma_pins.h"
 #include "handle.h"
 #include "internal.h"
 #include "proc_fds.h"
@@ -114,6 +115,8 @@ static void dev_release(struct ud_dev *d)
 			if (d->maps[bar][wc].addr)
 				munmap(d->maps[bar][wc].addr, d->maps[bar][wc].maplen);
 	ud_vfio_dev_close(d);	/* the device fd, then its group */
+	if (d->pins_on_ctl)	/* uio_dma keeps them until the device is quiet */
+		ud_dma_pins_dev_remove(d->ctl_fd);
 	if (d->iova_held)
 		ud_iova_dev_release(d->info.addr, (enum ud_iova_mode)d->iova_held);
 	if (d->cfg_fd >= 0)
@@ -172,6 +175,11 @@ static struct ud_dev *dev_open(const char *addr, int hold)
 		goto fail;
 	if (hold && open_uio(d))
 		goto fail;
+	if (d->ctl_fd >= 0) {	/* held on uio_dma: pin the process's memory */
+		if (ud_dma_pins_dev_add(d->ctl_fd, d->info.addr))
+			goto fail;
+		d->pins_on_ctl = 1;
+	}
 	d->looking = !hold;
 	return d;
 fail:

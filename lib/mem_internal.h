@@ -106,8 +106,16 @@ void ud_phys_explain(char *buf, size_t len, uint64_t limit);
 int ud_map_register(char *base, size_t len, unsigned int page_shift,
 		    uint64_t *iova);
 void ud_map_unregister(char *base, size_t len);
-int ud_iova_insert(uint64_t pa, char *va, size_t page_size);
-void ud_iova_remove(uint64_t pa, char *va, size_t page_size);
+/*
+ * A page of @m at @iova, mapped at @va for good, becomes reachable through
+ * ud_iova2virt() and, in PA mode, pinned through every uio_dma device the
+ * process holds (dma_pins.c): before its IOVA is stored in m->iova.  0, or
+ * -1 with the error (nothing done).  Unpublish undoes both, after its IOVA
+ * was cleared and before the page is given back.
+ */
+struct ud_mem;
+int ud_page_publish(const struct ud_mem *m, uint64_t iova, char *va);
+void ud_page_unpublish(const struct ud_mem *m, uint64_t iova, char *va);
 
 /* ---- regions ---- */
 #define UD_PG_KEEP 0x1  /* mapped at open: never given back */
@@ -205,7 +213,9 @@ size_t ud_region_largest_run(const struct ud_mem *m);
 /* Order indices idx[0..n) by pa[idx[i]] ascending. */
 void ud_sort_by_pa(uint32_t *idx, const uint64_t *pa, size_t n);
 /* Place pages (slot[i], pa[i]) into window pages [dst, dst+n) in the order
- * given by ord, mapping each at its place; fills m->iova/m->pg. */
+ * given by ord, mapping each at its place, and publish them (fills
+ * m->iova/m->pg, ud_page_publish()).  0, or -1 with the error and no page
+ * published: the caller gives them all back. */
 int ud_place_pages(struct ud_mem *m, size_t dst, const uint32_t *slots,
 		   const uint64_t *pa, const int16_t *node,
 		   const uint32_t *ord, size_t n, const size_t *cur_page);

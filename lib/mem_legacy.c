@@ -38,6 +38,16 @@ void ud_sort_by_pa(uint32_t *idx, const uint64_t *pa, size_t n)
 	pthread_mutex_unlock(&sort_lock);
 }
 
+/* Unpublish the first @n pages ud_place_pages() published at @dst. */
+static void unplace(struct ud_mem *m, size_t dst, const uint64_t *pa,
+		    const uint32_t *ord, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		__atomic_store_n(&m->iova[dst + i], UD_BAD_IOVA, __ATOMIC_RELEASE);
+		ud_page_unpublish(m, pa[ord[i]], m->base + (dst + i) * m->pgsz);
+	}
+}
+
 int ud_place_pages(struct ud_mem *m, size_t dst, const uint32_t *slots,
 		   const uint64_t *pa, const int16_t *node,
 		   const uint32_t *ord, size_t n, const size_t *cur_page)
@@ -65,14 +75,20 @@ int ud_place_pages(struct ud_mem *m, size_t dst, const uint32_t *slots,
 		uint32_t c = ord[i];
 		size_t p = dst + i;
 
-		if (ud_iova_insert(pa[c], va + i * ps, ps))
+		if (ud_page_publish(m, pa[c], va + i * ps)) {
+			unplace(m, dst, pa, ord, i);
 			return -1;
+		}
 		m->pg[p].slot = (int32_t)slots[c];
 		m->pg[p].node = node[c];
 		m->pg[p].users = 0;
 		m->pg[p].flags = 0;
 		__atomic_store_n(&m->iova[p], pa[c], __ATOMIC_RELEASE);
 	}
+	if (ud_ext_add(m, dst * ps, n * ps)) {
+		unplace(m, dst, pa, ord, n);
+		return -1;
+	}
 	m->mapped += n;
-	return ud_ext_add(m, dst * ps, n * ps);
+	return 0;
 }

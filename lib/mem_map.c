@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dma_pins.h"
 #include "internal.h"
 #include "mem_internal.h"
 
@@ -137,7 +138,7 @@ static int hgrow(size_t need)
 	return 0;
 }
 
-int ud_iova_insert(uint64_t pa, char *va, size_t page_size)
+static int iova_insert(uint64_t pa, char *va, size_t page_size)
 {
 	size_t n = page_size >> FRAME_SHIFT;
 	int r = 0;
@@ -181,7 +182,7 @@ done:
 	hcount--;
 }
 
-void ud_iova_remove(uint64_t pa, char *va, size_t page_size)
+static void iova_remove(uint64_t pa, char *va, size_t page_size)
 {
 	size_t n = page_size >> FRAME_SHIFT;
 
@@ -190,6 +191,23 @@ void ud_iova_remove(uint64_t pa, char *va, size_t page_size)
 		for (size_t i = 0; i < n; i++)
 			hdel((pa >> FRAME_SHIFT) + i + 1, va + (i << FRAME_SHIFT));
 	pthread_rwlock_unlock(&hlock);
+}
+
+int ud_page_publish(const struct ud_mem *m, uint64_t iova, char *va)
+{
+	if (iova_insert(iova, va, m->pgsz))
+		return -1;
+	if (ud_dma_pins_page_add(m, iova, va)) {
+		iova_remove(iova, va, m->pgsz);
+		return -1;
+	}
+	return 0;
+}
+
+void ud_page_unpublish(const struct ud_mem *m, uint64_t iova, char *va)
+{
+	iova_remove(iova, va, m->pgsz);
+	ud_dma_pins_page_remove(m, iova);
 }
 
 UD_EXPORT void *ud_iova2virt(uint64_t iova)

@@ -27,74 +27,13 @@
 #include "dev_ctl.h"
 #include "internal.h"
 #include "mem_internal.h"
-
-#define EMPTY 0ull			/* no page has physical address 0 */
-#define GONE  1ull			/* deleted slot (never page-aligned) */
+#include "pa_table.h"
 
 struct kpin {
 	int fd;
 	pthread_mutex_t lock;
-	size_t used, cap;		/* slots in use (incl. GONE), capacity */
-	uint64_t *pa, *handle;
+	struct ud_pa_table pins;	/* page address -> pin handle */
 };
-
-static size_t slot_of(const struct kpin *k, uint64_t pa)
-{
-	return (size_t)((pa >> 12) * 0x9e3779b97f4a7c15ull) & (k->cap - 1);
-}
-
-static int table_put(struct kpin *k, uint64_t pa, uint64_t handle);
-
-static int table_grow(struct kpin *k)
-{
-	struct kpin old = *k;
-
-	k->cap = old.cap ? old.cap * 2 : 64;
-	k->used = 0;
-	k->pa = calloc(k->cap, sizeof(*k->pa));
-	k->handle = calloc(k->cap, sizeof(*k->handle));
-	if (!k->pa || !k->handle) {
-		free(k->pa);
-		free(k->handle);
-		*k = old;
-		return ud_fail(ENOMEM, "out of memory for the pin table");
-	}
-	for (size_t i = 0; i < old.cap; i++)
-		if (old.pa[i] != EMPTY && old.pa[i] != GONE)
-			table_put(k, old.pa[i], old.handle[i]);
-	free(old.pa);
-	free(old.handle);
-	return 0;
-}
-
-static int table_put(struct kpin *k, uint64_t pa, uint64_t handle)
-{
-	size_t i;
-
-	if ((k->used + 1) * 2 > k->cap && table_grow(k))
-		return -1;
-	for (i = slot_of(k, pa); k->pa[i] != EMPTY; i = (i + 1) & (k->cap - 1))
-		;
-	k->pa[i] = pa;
-	k->handle[i] = handle;
-	k->used++;
-	return 0;
-}
-
-/* Remove @pa; returns its handle, or 0 if it was not pinned here. */
-static uint64_t table_take(struct kpin *k, uint64_t pa)
-{
-	for (size_t i = k->cap ? slot_of(k, pa) : 0, n = 0; k->cap && n < k->cap;
-	     i = (i + 1) & (k->cap - 1), n++) {
-		if (k->pa[i] == EMPTY)
-			break;
-		if (k->pa[i] == pa) {
-			k->pa[i] = GONE;
-			return k->handle[i];
-		}
-	}
-	return 0;
-}
 
 static void unpin(struct kpin *k, uint64_t handle)
 {
@@ -127,15 +66,19 @@ static int kpin_resolve(void *ctx, void *va, size_t page_size, size_t n,
 				e == ENOMEM ? " (pinned memory counts against RLIMIT_MEMLOCK: raise it with ulimit -l or LimitMEMLOCK=, or run with CAP_IPC_LOCK)" : "");
 			break;
 		}
-		if (table_put(k, pa[i], req.handle)) {
+		if (ud_pa_table_put(&k->pins, pa[i], req.handle)) {
 			unpin(k, req.handle);
 			break;
 		}
 	}
 	if (i < n) {
 		/* Give back what this call pinned. */
-		while (i--)
-			unpin(k, table_take(k, pa[i]));
+		while (i--) {
+			uint64_t h;
+
+			if (ud_pa_table_take(&k->pins, pa[i], &h))
+				unpin(k, h);
+		}
 		pthread_mutex_unlock(&k->lock);
 		return -1;
 	}
@@ -151,8 +94,7 @@ static void kpin_release(void *ctx, void *va, uint64_t pa, size_t page_size)
 	(void)va;
 	(void)page_size;
 	pthread_mutex_lock(&k->lock);
-	h = table_take(k, pa);
-	if (h)
+	if (ud_pa_table_take(&k->pins, pa, &h))
 		unpin(k, h);
 	pthread_mutex_unlock(&k->lock);
 }
@@ -163,8 +105,7 @@ static void kpin_close(void *ctx)
 
 	close(k->fd);		/* the module drops every remaining pin */
 	pthread_mutex_destroy(&k->lock);
-	free(k->pa);
-	free(k->handle);
+	ud_pa_table_free(&k->pins);
 	free(k);
 }
 

@@ -508,16 +508,8 @@ static int grow_va(struct ud_mem *m, const struct ud_pgreq *rq, size_t *first)
 	if (map_batch(m, (size_t)d, k, rq->node, &c) ||
 	    ud_va_assign(m, (size_t)d, k, rq, c.pa))
 		goto out;
-	if (ud_place_pages(m, (size_t)d, c.slot, c.pa, c.node, ord, k, c.page)) {
-		for (size_t i = 0; i < k; i++)
-			if (m->iova[(size_t)d + i] != UD_BAD_IOVA) {
-				ud_iova_remove(c.pa[i], m->base + ((size_t)d + i) *
-					       m->pgsz, m->pgsz);
-				__atomic_store_n(&m->iova[(size_t)d + i],
-						 UD_BAD_IOVA, __ATOMIC_RELEASE);
-			}
+	if (ud_place_pages(m, (size_t)d, c.slot, c.pa, c.node, ord, k, c.page))
 		goto out;
-	}
 	c.n = 0;
 	*first = (size_t)d;
 	m->hint = (size_t)d + k;
@@ -690,7 +682,7 @@ void ud_region_release_page(struct ud_mem *m, size_t p)
 		return;
 	ud_ext_take(m, p * m->pgsz, m->pgsz);
 	__atomic_store_n(&m->iova[p], UD_BAD_IOVA, __ATOMIC_RELEASE);
-	ud_iova_remove(pa, va, m->pgsz);
+	ud_page_unpublish(m, pa, va);
 	if (m->pas.release)
 		m->pas.release(m->pas.ctx, va, pa, m->pgsz);
 	va_reset(m, p, 1);
@@ -821,7 +813,7 @@ static void mem_destroy(struct ud_mem *m)
 		for (size_t p = 0; p < m->npages; p++) {
 			if (m->iova[p] == UD_BAD_IOVA)
 				continue;
-			ud_iova_remove(m->iova[p], m->base + p * m->pgsz, m->pgsz);
+			ud_page_unpublish(m, m->iova[p], m->base + p * m->pgsz);
 			if (m->pas.release)
 				m->pas.release(m->pas.ctx, m->base + p * m->pgsz,
 					       m->iova[p], m->pgsz);

@@ -423,6 +423,17 @@ struct ud_dev;
  * sysfs uio_dma/reset "no", may still run what its last holder started),
  * then call ud_dev_bus_master(d, 1); MSI and MSI-X need it too.
  *
+ * Over uio_dma the process's DMA memory is pinned through the device while
+ * the handle lives: every page of its PA-mode regions, those mapped so far
+ * and those mapped later, whatever source gave their addresses (one
+ * UIO_DMA_IOC_PIN per page).  So when the process dies, its hugepages go
+ * back to the kernel only once no process can make the device DMA any more
+ * (uio_dma drops the pins after the device's last holder is gone), even if
+ * the kernel closes the memory's files before /dev/uioN, or a process it
+ * forked still holds /dev/uioN.  The pins count against RLIMIT_MEMLOCK once
+ * per device (CAP_IPC_LOCK lifts that).  igb_uio and uio_pci_generic offer
+ * no such pins: there, memory is only as safe as its source makes it.
+ *
  * Over any UIO driver, a device whose DMA an IOMMU translates is refused
  * (EOPNOTSUPP), as in ud_dev_bind().
  *
@@ -440,7 +451,8 @@ struct ud_dev;
  *
  * Return: a handle, or NULL with errno (ENODEV: no such device, or on
  * vfio-pci no IOMMU group or no /dev/vfio/vfio, the message naming the
- * modules to load; EPERM: uio_dma needs CAP_SYS_RAWIO; EBUSY: another
+ * modules to load; ENOMEM: uio_dma could not pin the process's memory
+ * (RLIMIT_MEMLOCK), the message naming the limit to raise; EPERM: uio_dma needs CAP_SYS_RAWIO; EBUSY: another
  * process holds the device or its VFIO group, the message names it;
  * EOPNOTSUPP: an IOMMU translates its DMA (UIO drivers); EPROTO: module
  * ABI mismatch; ERANGE: vfio-pci, memory opened earlier lies outside the

@@ -73,6 +73,29 @@ static inline long hp_reserve(struct hp_hold *h, size_t ps, long need)
 	return hp_avail(ps);
 }
 
+/*
+ * Grow the pool of size @ps by @more fresh pages, free ones or not, after a
+ * compaction (root only): the kernel hands out its newest free hugepages
+ * first, and fresh ones from compacted memory are often adjacent, where
+ * pages that sat in the pool for long may all be scattered.  Recorded in
+ * @h for hp_restore() as hp_reserve() does.  Returns the free pages after.
+ */
+static inline long hp_grow_fresh(struct hp_hold *h, size_t ps, long more)
+{
+	unsigned long nr;
+
+	if (geteuid() != 0 || ud_hp_get_pages(ps, -1, &nr))
+		return hp_avail(ps);
+	if (!h->held) {
+		h->ps = ps;
+		h->orig = nr;
+		h->held = 1;
+	}
+	hp_compact();
+	ud_hp_set_pages(ps, -1, nr + (unsigned long)more, NULL);
+	return hp_avail(ps);
+}
+
 /* Put back the pool size hp_reserve() recorded, if it grew the pool. */
 static inline void hp_restore(struct hp_hold *h)
 {

@@ -1,7 +1,9 @@
 # libuiodma's device API (uiodma/dev.h) over uio_dma, uio_pci_generic and
 # igb_uio: config space agrees with sysfs; BARs map by number with the
 # sizes sysfs gives and read the same registers as the UIO maps; the
-# capability query; and the clear EOPNOTSUPP error for what igb_uio and
+# capability query; memory pinned through a held uio_dma device (so a
+# killed process's hugepages wait for the device's last holder, whatever
+# source gave their addresses); and the clear EOPNOTSUPP error for what igb_uio and
 # uio_pci_generic cannot do.  Leaves uio_dma loaded with the intr_mode it
 # found and the devices without a driver.
 saved_mode=$(cat /sys/module/uio_dma/parameters/intr_mode 2>/dev/null || echo auto)
@@ -36,6 +38,14 @@ same devlib-edu-same-register "$edu" 0 0
 same devlib-e1000e-same-register "$nic" 0 8
 same devlib-nvme-same-register "$nvme" 0 0
 check devlib-edu-wc-refused devtest wc-refused "$edu" 0
+# memory with the default (pagemap) source is pinned through the device
+hp0=$(cat /proc/sys/vm/nr_hugepages)
+[ "$hp0" -ge 8 ] || echo 8 > /proc/sys/vm/nr_hugepages
+devtest mem-pins "$edu" > /tmp/pins.out 2>&1
+rc=$?
+sed 's/^/    /' /tmp/pins.out
+expect devlib-mem-pinned-through-device 0 "$rc"
+echo "$hp0" > /proc/sys/vm/nr_hugepages
 check devlib-edu-caps-vectors sh -c "devtest caps $edu | grep -q 'dma-pin.*vectors=1'"
 check devlib-e1000e-msix-vectors sh -c "devtest caps $nic | grep -q 'irq-vectors.*vectors=[2-9]'"
 devtest reset "$nvme"

@@ -17,9 +17,20 @@
  *                              driver and uio_dma; over uio_dma nothing does
  *   devtest inuse BDF          print ud_dev_in_use(); exit 0 if in use, 3 if not
  *   devtest reset BDF          reset through sysfs; exit 3 if not supported
+ *   devtest mem-pins BDF       the library pins a process's memory through
+ *                              its uio_dma device (lib/dma_pins.c): pages
+ *                              published before and after ud_dev_open are
+ *                              pinned, a page given back is unpinned, and
+ *                              when the process is killed while a holder it
+ *                              started keeps only /dev/uioN, its hugepages
+ *                              (default source: pagemap, which pins
+ *                              nothing) stay out of the pool until that
+ *                              holder is gone
  */
 #include <inttypes.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/wait.h>
 
 #include <uiodma.h>
 
@@ -267,10 +278,137 @@ static int cmd_reset(const char *bdf)
 	return r ? 1 : 0;
 }
 
+/*
+ * In a forked child: keep only /dev/uioN (and stdio) and exec sleep, so
+ * nothing of the victim's memory stays mapped or open here.
+ */
+static void become_holder(void)
+{
+	DIR *dir = opendir("/proc/self/fd");
+	int keep = -1, dfd = dir ? dirfd(dir) : -1;
+	struct dirent *de;
+	char path[64], target[64];
+
+	while (dir && (de = readdir(dir))) {
+		int fd = atoi(de->d_name);
+		ssize_t n;
+
+		if (de->d_name[0] == '.' || fd <= 2 || fd == dfd)
+			continue;
+		snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+		n = readlink(path, target, sizeof(target) - 1);
+		target[n > 0 ? n : 0] = 0;
+		if (!strncmp(target, "/dev/uio", 8) && target[8] >= '0' && target[8] <= '9')
+			keep = fd;
+		else
+			close(fd);
+	}
+	if (dir)
+		closedir(dir);
+	if (keep < 0 || fcntl(keep, F_SETFD, 0))
+		_exit(2);
+	execlp("sleep", "sleep", "600", (char *)NULL);
+	_exit(3);
+}
+
+struct victim_report {
+	int holder;			/* pid of the holder it started */
+	long pins_open, pins_dev, pins_grown, pins_shrunk;
+};
+
+/* The victim: memory with the defaults, the device, a page more and one
+ * less; starts the holder, reports, and is killed. */
+static void victim(const char *bdf, int wfd)
+{
+	struct ud_mem_config cfg = UD_MEM_CFG_INIT;
+	struct victim_report r = { 0 };
+	struct ud_mem *m;
+	struct ud_dev *d;
+	struct ud_zone *b;
+
+	cfg.iova_mode = UD_IOVA_MODE_PA;
+	m = ud_mem_open(&cfg);
+	if (!m || !ud_zone_reserve(m, "a", 2ul << 20, NULL))
+		die("victim: memory: %s", ud_errmsg());
+	r.pins_open = pins_held();
+	d = open_dev(bdf);
+	r.pins_dev = pins_held();
+	b = ud_zone_reserve(m, "b", 2ul << 20, NULL);
+	if (!b)
+		die("victim: zone b: %s", ud_errmsg());
+	r.pins_grown = pins_held();
+	if (ud_zone_free(b))
+		die("victim: zone b free: %s", ud_errmsg());
+	r.pins_shrunk = pins_held();
+	r.holder = fork();
+	if (r.holder == 0)
+		become_holder();
+	if (write(wfd, &r, sizeof(r)) != (ssize_t)sizeof(r))
+		die("victim: report");
+	(void)d;
+	raise(SIGKILL);
+}
+
+static int cmd_mem_pins(const char *bdf)
+{
+	long pins0 = pins_held(), free0 = meminfo("HugePages_Free"), pins, fr;
+	struct victim_report r;
+	int p[2], st, bad = 0;
+	pid_t v;
+
+	if (free0 < 3 || pipe(p))
+		die("mem-pins: needs 3 free hugepages (has %ld)", free0);
+	v = fork();
+	if (v == 0) {
+		close(p[0]);
+		victim(bdf, p[1]);
+	}
+	close(p[1]);
+	if (read(p[0], &r, sizeof(r)) != (ssize_t)sizeof(r))
+		die("mem-pins: the victim did not report");
+	waitpid(v, &st, 0);
+	printf("pins: start %ld, memory open %ld, device open %ld, page more %ld, "
+	       "page less %ld\n", pins0, r.pins_open, r.pins_dev, r.pins_grown,
+	       r.pins_shrunk);
+	long per_page = r.pins_dev - r.pins_open;
+
+	if (r.pins_open != pins0 || per_page <= 0) {
+		printf("FAIL: ud_dev_open pinned nothing of the memory opened before\n");
+		bad++;
+	}
+	if (r.pins_grown - r.pins_dev != per_page) {
+		printf("FAIL: a page published after ud_dev_open was not pinned once (%ld, not %ld)\n",
+		       r.pins_grown - r.pins_dev, per_page);
+		bad++;
+	}
+	if (r.pins_shrunk != r.pins_dev) {
+		printf("FAIL: the page given back was not unpinned\n");
+		bad++;
+	}
+	msleep(300);
+	pins = pins_held();
+	fr = meminfo("HugePages_Free");
+	printf("victim killed, holder %d alive: pins %ld, HugePages_Free %ld (start %ld)\n",
+	       r.holder, pins, fr, free0);
+	if (fr != free0 - 1 || pins != pins0 + per_page) {
+		printf("FAIL: the killed process's hugepage went back while its device is still held\n");
+		bad++;
+	}
+	kill(r.holder, SIGKILL);
+	waitpid(r.holder, &st, 0);
+	if (await_returned(pins0, free0, 3000, &pins, &fr)) {
+		printf("FAIL: after the holder: pins %ld (start %ld), HugePages_Free %ld (start %ld)\n",
+		       pins, pins0, fr, free0);
+		bad++;
+	}
+	printf("%s\n", bad ? "FAILED" : "ok");
+	return bad ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 3)
-		die("usage: devtest cfg|bars|rd32|wc-refused|caps|unsupported|inuse|reset BDF ...");
+		die("usage: devtest cfg|bars|rd32|wc-refused|caps|unsupported|inuse|reset|mem-pins BDF ...");
 	if (!strcmp(argv[1], "cfg"))
 		return cmd_cfg(argv[2]);
 	if (!strcmp(argv[1], "bars"))
@@ -288,5 +426,7 @@ int main(int argc, char **argv)
 		return cmd_inuse(argv[2]);
 	if (!strcmp(argv[1], "reset"))
 		return cmd_reset(argv[2]);
+	if (!strcmp(argv[1], "mem-pins"))
+		return cmd_mem_pins(argv[2]);
 	die("unknown subcommand '%s'", argv[1]);
 }

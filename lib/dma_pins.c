@@ -1,0 +1,185 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Device pins: memory the process's devices on uio_dma can be given stays
+ * pinned through each of those devices, whatever source gave its physical
+ * addresses.
+ *
+ * Why.  The default source (pagemap) pins nothing.  When a process dies
+ * the kernel unmaps its memory first (exit_mm) and closes its files after
+ * (exit_files, in fd order), so the memfd's last reference, and with it
+ * the hugepages, can go back to the kernel's pool before /dev/uioN's close
+ * turns bus mastering off; and a holder the process forked keeps
+ * /dev/uioN open, the device running, for as long as it lives.  uio_dma
+ * keeps a pin made through a device's control file until no process can
+ * make that device DMA any more (include/uiodma/uio_dma_ioctl.h).  So
+ * every published page of every PA-mode region is pinned through every
+ * uio_dma device the process holds: at ud_dev_open() the pages published
+ * so far, later each page as it is published.  A page is unpinned when the
+ * library gives it back (the process is alive: it let go of that memory);
+ * a closed device's pins are left to the module, which drops them once
+ * that device is quiet.
+ *
+ * Cost: one UIO_DMA_IOC_PIN per page and device, each charged to
+ * RLIMIT_MEMLOCK, at the slow moments (opening a device, mapping a page).
+ *
+ * Lock order: a region's lock, then P.lock; nothing is taken under P.lock.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+
+#include <uiodma/dev.h>
+#include <uiodma/uio_dma_ioctl.h>
+
+#include "dma_pins.h"
+#include "internal.h"
+#include "mem_internal.h"
+#include "pa_table.h"
+
+struct pin_dev {
+	int ctl_fd;			/* the device's control file (not ours) */
+	char addr[UD_PCI_ADDR_STRLEN];
+	struct ud_pa_table pins;	/* page address -> pin handle */
+	struct pin_dev *next;
+};
+
+static struct {
+	pthread_mutex_t lock;
+	/* published PA-mode pages: address -> virtual address | log2(size)
+	 * (pages are at least 2 MiB aligned, so the low bits are free) */
+	struct ud_pa_table pages;
+	struct pin_dev *devs;
+} P = { .lock = PTHREAD_MUTEX_INITIALIZER };
+
+static int pin(struct pin_dev *d, uint64_t pa, uint64_t va, size_t size)
+{
+	uint64_t got = 0;
+	struct uio_dma_pin req = {
+		.vaddr = va, .len = size, .page_size = size,
+		.pa_array = (uintptr_t)&got,
+	};
+
+	if (ioctl(d->ctl_fd, UIO_DMA_IOC_PIN, &req) < 0) {
+		int e = errno;
+
+		return ud_fail(e, "%s: pinning the %zu kB page at %#" PRIx64
+			       " (address %#" PRIx64 ") through uio_dma, which "
+			       "keeps memory the device can reach from going "
+			       "back to the kernel, failed: %s%s", d->addr,
+			       size >> 10, va, pa, strerror(e),
+			       e == ENOMEM ? "; pinned memory counts against "
+			       "RLIMIT_MEMLOCK, once per device: raise it "
+			       "(ulimit -l, LimitMEMLOCK=) or run with "
+			       "CAP_IPC_LOCK" : e == ENODEV ? "; the device "
+			       "was unbound" : "");
+	}
+	if (got != pa) {
+		ioctl(d->ctl_fd, UIO_DMA_IOC_UNPIN, &req.handle);
+		return ud_fail(EIO, "%s: uio_dma pinned the page at %#" PRIx64
+			       " at address %#" PRIx64 ", but the library had "
+			       "%#" PRIx64 " for it: the page moved since it "
+			       "was mapped (a bug: please report it)", d->addr,
+			       va, got, pa);
+	}
+	if (ud_pa_table_put(&d->pins, pa, req.handle)) {
+		ioctl(d->ctl_fd, UIO_DMA_IOC_UNPIN, &req.handle);
+		return -1;
+	}
+	return 0;
+}
+
+static void unpin(struct pin_dev *d, uint64_t pa)
+{
+	uint64_t h;
+
+	if (ud_pa_table_take(&d->pins, pa, &h))
+		ioctl(d->ctl_fd, UIO_DMA_IOC_UNPIN, &h);
+}
+
+int ud_dma_pins_page_add(const struct ud_mem *m, uint64_t pa, char *va)
+{
+	struct pin_dev *d;
+	int rc = -1;
+
+	if (m->iova_mode != UD_IOVA_MODE_PA)
+		return 0;
+	pthread_mutex_lock(&P.lock);
+	for (d = P.devs; d; d = d->next)
+		if (pin(d, pa, (uintptr_t)va, m->pgsz))
+			break;
+	if (!d && ud_pa_table_put(&P.pages, pa, (uintptr_t)va | m->pgshift) == 0)
+		rc = 0;
+	if (rc)		/* undo on the devices before the one that failed */
+		for (struct pin_dev *u = P.devs; u != d; u = u->next)
+			unpin(u, pa);
+	pthread_mutex_unlock(&P.lock);
+	return rc;
+}
+
+void ud_dma_pins_page_remove(const struct ud_mem *m, uint64_t pa)
+{
+	uint64_t v;
+
+	if (m->iova_mode != UD_IOVA_MODE_PA)
+		return;
+	pthread_mutex_lock(&P.lock);
+	if (ud_pa_table_take(&P.pages, pa, &v))
+		for (struct pin_dev *d = P.devs; d; d = d->next)
+			unpin(d, pa);
+	pthread_mutex_unlock(&P.lock);
+}
+
+int ud_dma_pins_dev_add(int ctl_fd, const char *addr)
+{
+	struct pin_dev *d = calloc(1, sizeof(*d));
+	size_t i;
+
+	if (!d)
+		return ud_fail(ENOMEM, "out of memory");
+	d->ctl_fd = ctl_fd;
+	snprintf(d->addr, sizeof(d->addr), "%s", addr);
+	pthread_mutex_lock(&P.lock);
+	for (i = 0; i < P.pages.cap; i++) {
+		uint64_t v = P.pages.val[i];
+
+		if (ud_pa_table_live(&P.pages, i) &&
+		    pin(d, P.pages.pa[i], v & ~63ull, (size_t)1 << (v & 63)))
+			break;
+	}
+	if (i < P.pages.cap) {
+		/* the device is not used yet: its pins can go at once */
+		for (size_t j = 0; j < d->pins.cap; j++)
+			if (ud_pa_table_live(&d->pins, j))
+				ioctl(ctl_fd, UIO_DMA_IOC_UNPIN, &d->pins.val[j]);
+		pthread_mutex_unlock(&P.lock);
+		ud_pa_table_free(&d->pins);
+		free(d);
+		return -1;
+	}
+	d->next = P.devs;
+	P.devs = d;
+	pthread_mutex_unlock(&P.lock);
+	return 0;
+}
+
+void ud_dma_pins_dev_remove(int ctl_fd)
+{
+	struct pin_dev **pp, *d = NULL;
+
+	pthread_mutex_lock(&P.lock);
+	for (pp = &P.devs; *pp; pp = &(*pp)->next)
+		if ((*pp)->ctl_fd == ctl_fd) {
+			d = *pp;
+			*pp = d->next;
+			break;
+		}
+	pthread_mutex_unlock(&P.lock);
+	if (d) {
+		ud_pa_table_free(&d->pins);
+		free(d);
+	}
+}
