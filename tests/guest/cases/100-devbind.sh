@@ -43,6 +43,10 @@ else
 	ip link set "$ifc" up
 	ip addr add 192.0.2.1/24 dev "$ifc"
 	expect_fail devbind-e1000e-busy-refused 1 "$ifc" uiodma bind "$nic"
+	# status offers no bind command for it, but says why it is not free
+	check status-in-use-by-host sh -c "uiodma status | grep -q '^  $nic  in use by the host (.*$ifc'"
+	check status-in-use-no-bind sh -c "! uiodma status | grep -q 'bind $nic'"
+	check status-in-use-json sh -c "uiodma status --json | grep -q '\"address\":\"$nic\"[^}]*\"in_use_by_host\":\"[^\"]*$ifc'"
 	expect_fail devbind-e1000e-busy-says-force 1 "--force" uiodma bind "$nic"
 	expect devbind-e1000e-still-e1000e e1000e "$(driver_of "$nic")"
 	expect_fail devbind-e1000e-busy-unbind-refused 1 "$ifc" uiodma unbind "$nic"
