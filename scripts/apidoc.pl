@@ -155,11 +155,15 @@ sub parse_header {
 		my $flat = $decl;
 		$flat =~ s{/\*.*?\*/}{}gs;
 		$flat =~ s/\s+/ /g;
+		# GCC attributes say nothing the page needs; their parentheses
+		# would hide the name (a static helper marked cold, noinline)
+		$flat =~ s/__attribute__\s*\(\(.*?\)\)\s*//g;
 		my %it = (decl => $decl, doc => $doc, plain => $plain);
-		if ($flat =~ /^(?:static\s+inline\b.*?|[^(]*?)\b(ud_\w+)\s*\(/ &&
+		if ($flat =~ /^(?:static\b.*?|[^(]*?)\b(ud_\w+)\s*\(/ &&
 		    $flat !~ /^(struct|enum|union)\s+\w+\s*\{/) {
 			my $name = $1;
-			@it{qw(name kind)} = ($name, $flat =~ /^static\s+inline/ ?
+			# static, inline or not: the header's own, never exported
+			@it{qw(name kind)} = ($name, $flat =~ /^static\b/ ?
 						  'inline' : 'func');
 			$it{proto} = defined $body ? "$decl;" : $decl;
 		} elsif ($flat =~ /^(struct|enum|union)\s+(\w+)\s*\{/) {
