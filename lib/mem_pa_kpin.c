@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include <uiodma/mem.h>
+#include <uiodma/module.h>
 #include <uiodma/uio_dma_ioctl.h>
 #include "dev_ctl.h"
 #include "internal.h"
@@ -112,6 +113,7 @@ static void kpin_close(void *ctx)
 /* The first control device under /dev/uio_dma, for a NULL path. */
 static int first_ctl(char *path, size_t len)
 {
+	char fix[768];
 	struct dirent *de;
 	DIR *d = opendir("/dev/uio_dma");
 
@@ -125,7 +127,10 @@ static int first_ctl(char *path, size_t len)
 		}
 		closedir(d);
 	}
-	return ud_fail(ENODEV, "no uio_dma control device in /dev/uio_dma: load uio_dma (modprobe uio_dma) and bind a device to it (uiodma bind BDF; uiodma status lists the devices)");
+	if (ud_module_state("uio_dma", fix, sizeof(fix)) == UD_MODULE_LOADED)
+		return ud_fail(ENODEV, "no uio_dma control device in /dev/uio_dma: bind a device to uio_dma (uiodma bind BDF; uiodma status lists the devices)");
+	return ud_fail(ENODEV, "no uio_dma control device in /dev/uio_dma: %s; then bind a device to it (uiodma bind BDF)",
+		       fix);
 }
 
 bool ud_pa_source_is_kpin(const struct ud_pa_source *s)
