@@ -103,12 +103,8 @@ void ud_irq_off_text(const struct ud_dev_info *info, const char *mode,
  * 0, or -1 with errno and a message naming the cause and the fix.
  */
 int ud_vfio_dev_open(struct ud_dev *d);
-/*
- * Called by ud_dev_close() for every device handle, whatever its driver:
- * first lets go of the interrupt handles opened from @d
- * (ud_irq_dev_closing()); then, over vfio-pci, closes the device fd
- * (d->cfg_fd) and lets go of the group.
- */
+/* Over vfio-pci (nothing otherwise): close the device fd (d->cfg_fd) and
+ * let go of the group; after ud_irq_dev_closing(). */
 void ud_vfio_dev_close(struct ud_dev *d);
 /* mmap() BAR @bar of @maplen bytes from the device fd; NULL with error. */
 void *ud_vfio_dev_map_bar(struct ud_dev *d, unsigned int bar, size_t maplen);

@@ -114,6 +114,10 @@ static void dev_release(struct ud_dev *d)
 		for (int wc = 0; wc < 2; wc++)
 			if (d->maps[bar][wc].addr)
 				munmap(d->maps[bar][wc].addr, d->maps[bar][wc].maplen);
+	/* the interrupt handles' duplicates of the device's fds first: while
+	 * one is open the device stays held (vfio: its group cannot leave
+	 * the container) */
+	ud_irq_dev_closing(d);
 	ud_vfio_dev_close(d);	/* the device fd, then its group */
 	if (d->pins_on_ctl)	/* uio_dma keeps them until the device is quiet */
 		ud_dma_pins_dev_remove(d->ctl_fd);

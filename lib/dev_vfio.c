@@ -294,9 +294,6 @@ int ud_vfio_dev_open(struct ud_dev *d)
 
 void ud_vfio_dev_close(struct ud_dev *d)
 {
-	/* the interrupt handles' duplicates of the device fd first: while
-	 * one is open the group cannot leave the container */
-	ud_irq_dev_closing(d);
 	if (d->drv != UD_DRV_VFIO_PCI)
 		return;
 	if (d->cfg_fd >= 0)
