@@ -27,10 +27,12 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <unistd.h>
 
 #include <uiodma/dev.h>
 #include <uiodma/uio_dma_ioctl.h>
@@ -42,6 +44,9 @@
 
 struct pin_dev {
 	int ctl_fd;			/* the device's control file (not ours) */
+	int owner;			/* pid that opened it: a forked child
+					 * shares the file, not the pins */
+	bool gone;			/* unbound: no pins, none needed */
 	char addr[UD_PCI_ADDR_STRLEN];
 	struct ud_pa_table pins;	/* page address -> pin handle */
 	struct pin_dev *next;
@@ -50,12 +55,24 @@ struct pin_dev {
 static struct {
 	pthread_mutex_t lock;
 	/* published PA-mode pages: address -> virtual address | log2(size)
-	 * (pages are at least 2 MiB aligned, so the low bits are free) */
+	 * | PAGE_PA_REAL (pages are at least 2 MiB aligned, so the low bits
+	 * are free) */
 	struct ud_pa_table pages;
 	struct pin_dev *devs;
 } P = { .lock = PTHREAD_MUTEX_INITIALIZER };
 
-static int pin(struct pin_dev *d, uint64_t pa, uint64_t va, size_t size)
+#define PAGE_SHIFT_MASK 63ull
+#define PAGE_PA_REAL    64ull	/* the region's source gives physical
+				 * addresses: the module's must agree */
+
+/* Pins of @d are this process's to make and drop (not a forked child's). */
+static bool mine(const struct pin_dev *d)
+{
+	return d->owner == (int)getpid() && !d->gone;
+}
+
+static int pin(struct pin_dev *d, uint64_t pa, uint64_t va, size_t size,
+	       bool pa_real)
 {
 	uint64_t got = 0;
 	struct uio_dma_pin req = {
@@ -77,13 +94,18 @@ static int pin(struct pin_dev *d, uint64_t pa, uint64_t va, size_t size)
 			       "CAP_IPC_LOCK" : e == ENODEV ? "; the device "
 			       "was unbound" : "");
 	}
-	if (got != pa) {
+	if (pa_real && got != pa) {
 		ioctl(d->ctl_fd, UIO_DMA_IOC_UNPIN, &req.handle);
-		return ud_fail(EIO, "%s: uio_dma pinned the page at %#" PRIx64
-			       " at address %#" PRIx64 ", but the library had "
-			       "%#" PRIx64 " for it: the page moved since it "
-			       "was mapped (a bug: please report it)", d->addr,
-			       va, got, pa);
+		return ud_fail(EIO, "%s: the page at %#" PRIx64 " is at "
+			       "physical address %#" PRIx64 " now, but it was "
+			       "at %#" PRIx64 " when the library mapped it and "
+			       "handed that address out: the kernel moved it "
+			       "(compaction or memory offlining: a page is "
+			       "pinned only while a uio_dma device is held); "
+			       "open the device before the memory, or give the "
+			       "region the uio_dma pin source "
+			       "(ud_pa_source_kpin()), whose pages never move",
+			       d->addr, va, got, pa);
 	}
 	if (ud_pa_table_put(&d->pins, pa, req.handle)) {
 		ioctl(d->ctl_fd, UIO_DMA_IOC_UNPIN, &req.handle);
@@ -108,14 +130,22 @@ int ud_dma_pins_page_add(const struct ud_mem *m, uint64_t pa, char *va)
 	if (m->iova_mode != UD_IOVA_MODE_PA)
 		return 0;
 	pthread_mutex_lock(&P.lock);
-	for (d = P.devs; d; d = d->next)
-		if (pin(d, pa, (uintptr_t)va, m->pgsz))
+	for (d = P.devs; d; d = d->next) {
+		if (!mine(d))
+			continue;
+		if (pin(d, pa, (uintptr_t)va, m->pgsz, m->pa_real) == 0)
+			continue;
+		if (errno != ENODEV)
 			break;
-	if (!d && ud_pa_table_put(&P.pages, pa, (uintptr_t)va | m->pgshift) == 0)
+		d->gone = true;	/* unbound: the module dropped its pins */
+	}
+	if (!d && ud_pa_table_put(&P.pages, pa, (uintptr_t)va | m->pgshift |
+				  (m->pa_real ? PAGE_PA_REAL : 0)) == 0)
 		rc = 0;
 	if (rc)		/* undo on the devices before the one that failed */
 		for (struct pin_dev *u = P.devs; u != d; u = u->next)
-			unpin(u, pa);
+			if (mine(u))
+				unpin(u, pa);
 	pthread_mutex_unlock(&P.lock);
 	return rc;
 }
@@ -129,7 +159,8 @@ void ud_dma_pins_page_remove(const struct ud_mem *m, uint64_t pa)
 	pthread_mutex_lock(&P.lock);
 	if (ud_pa_table_take(&P.pages, pa, &v))
 		for (struct pin_dev *d = P.devs; d; d = d->next)
-			unpin(d, pa);
+			if (mine(d))
+				unpin(d, pa);
 	pthread_mutex_unlock(&P.lock);
 }
 
@@ -141,13 +172,15 @@ int ud_dma_pins_dev_add(int ctl_fd, const char *addr)
 	if (!d)
 		return ud_fail(ENOMEM, "out of memory");
 	d->ctl_fd = ctl_fd;
+	d->owner = (int)getpid();
 	snprintf(d->addr, sizeof(d->addr), "%s", addr);
 	pthread_mutex_lock(&P.lock);
 	for (i = 0; i < P.pages.cap; i++) {
 		uint64_t v = P.pages.val[i];
 
 		if (ud_pa_table_live(&P.pages, i) &&
-		    pin(d, P.pages.pa[i], v & ~63ull, (size_t)1 << (v & 63)))
+		    pin(d, P.pages.pa[i], v & ~(PAGE_SHIFT_MASK | PAGE_PA_REAL),
+			(size_t)1 << (v & PAGE_SHIFT_MASK), v & PAGE_PA_REAL))
 			break;
 	}
 	if (i < P.pages.cap) {

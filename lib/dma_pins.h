@@ -13,12 +13,17 @@ struct ud_mem;
 
 /*
  * A page of @m at physical address @pa, mapped at @va (its place for
- * good), is about to be published: pin it through each held device.
- * Nothing to do outside PA mode.  0, or -1 with the error (nothing left
- * pinned).
+ * good), is about to be published: pin it through each device this
+ * process holds (not those a forked child inherited; an unbound one is
+ * skipped from then on: the module dropped its pins, and it cannot DMA).
+ * Where @m's source gives physical addresses, the module's address must
+ * be @pa (EIO otherwise: the page moved).  Nothing to do outside PA mode.
+ * 0, or -1 with the error (nothing left pinned).
  */
 int ud_dma_pins_page_add(const struct ud_mem *m, uint64_t pa, char *va);
-/* The page at @pa was unpublished and is about to be given back: unpin. */
+/* The page at @pa was unpublished and is about to be given back while
+ * this process lives (it let go of it: zone freed, region closed): unpin
+ * it on each device this process holds. */
 void ud_dma_pins_page_remove(const struct ud_mem *m, uint64_t pa);
 
 /*

@@ -111,7 +111,8 @@ void ud_map_unregister(char *base, size_t len);
  * ud_iova2virt() and, in PA mode, pinned through every uio_dma device the
  * process holds (dma_pins.c): before its IOVA is stored in m->iova.  0, or
  * -1 with the error (nothing done).  Unpublish undoes both, after its IOVA
- * was cleared and before the page is given back.
+ * was cleared and before the page is given back (the process lets go of
+ * it: zone freed, region closed).
  */
 struct ud_mem;
 int ud_page_publish(const struct ud_mem *m, uint64_t iova, char *va);
@@ -164,6 +165,7 @@ struct ud_mem {
 	int node;                /* -1 any */
 	struct ud_pa_source pas; /* VA mode: release unmaps from the IOMMU */
 	bool pa_real;            /* pas gives real physical addresses */
+	int owner;               /* pid of the process that opened it */
 	enum ud_iova_mode iova_mode;  /* PA or VA, fixed at open */
 	char iova_why[200];      /* why that mode (mem_iova_mode.c) */
 	uint64_t iova_base;      /* VA mode: IOVA of base (== base: IOVA = VA) */
@@ -204,6 +206,15 @@ int ud_numa_check(int node, const char *who);
  * ones"); names the limit, the memory zones and what can work. */
 int ud_region_unreachable(const struct ud_mem *m, const struct ud_pgreq *rq,
 			  size_t have, const char *what);
+/*
+ * 0 if this process opened @m; else -1 with EPERM: a child forked after
+ * ud_mem_open() shares the region's files (memfd, hugetlbfs) and the
+ * devices' control files with its parent, but its copy of the region's
+ * state is its own, so a page it reserved, freed or closed would take a
+ * page the parent uses, or drop the parent's device pins.  @fn names the
+ * call refused.
+ */
+int ud_mem_owner_check(const struct ud_mem *m, const char *fn);
 /* Give page @p back to the kernel (its bytes must be free). */
 void ud_region_release_page(struct ud_mem *m, size_t p);
 /* Largest run of physically consecutive mapped pages, in pages. */

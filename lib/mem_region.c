@@ -918,6 +918,7 @@ UD_EXPORT struct ud_mem *ud_mem_open(const struct ud_mem_config *ucfg)
 		m->pa_real = m->pas.resolve == ud_pa_source_pagemap()->resolve ||
 			     ud_pa_source_is_kpin(&m->pas);
 	}
+	m->owner = (int)getpid();
 	m->max_pages = cfg.max_size ? cfg.max_size >> m->pgshift : m->npages;
 	if (m->max_pages > m->npages)
 		m->max_pages = m->npages;
@@ -992,6 +993,19 @@ fail:
 	return NULL;
 }
 
+int ud_mem_owner_check(const struct ud_mem *m, const char *fn)
+{
+	if (m->owner == (int)getpid())
+		return 0;
+	return ud_fail(EPERM, "%s: the region was opened by process %d, and "
+		       "this is a child it forked: the child may read and "
+		       "write the memory it inherited, but only the process "
+		       "that opened a region reserves, frees or closes its "
+		       "zones (a child's change would hand the parent's pages "
+		       "to others); open a region of the child's own", fn,
+		       m->owner);
+}
+
 UD_EXPORT int ud_mem_close(struct ud_mem *m)
 {
 	char names[256] = "";
@@ -999,7 +1013,8 @@ UD_EXPORT int ud_mem_close(struct ud_mem *m)
 
 	if (!m)
 		return 0;
-	if (ud_handle_check(&ud_hk_mem, m, "ud_mem_close"))
+	if (ud_handle_check(&ud_hk_mem, m, "ud_mem_close") ||
+	    ud_mem_owner_check(m, "ud_mem_close"))
 		return -1;
 	pthread_mutex_lock(&m->lock);
 	if (m->n_owned) {

@@ -196,7 +196,8 @@ UD_EXPORT struct ud_zone *ud_zone_reserve(struct ud_mem *m, const char *name,
 	struct ud_zone *z;
 	size_t off, span, grown = 0, grown_n = 0;
 
-	if (ud_handle_check(&ud_hk_mem, m, "ud_zone_reserve"))
+	if (ud_handle_check(&ud_hk_mem, m, "ud_zone_reserve") ||
+	    ud_mem_owner_check(m, "ud_zone_reserve"))
 		return NULL;
 	if (up)
 		p = *up;
@@ -386,6 +387,8 @@ static int zone_free(struct ud_zone *z, bool owner, const char *fn)
 	if (ud_handle_check(&ud_hk_zone, z, fn))
 		return -1;
 	m = z->m;
+	if (ud_mem_owner_check(m, fn))
+		return -1;
 	pthread_mutex_lock(&m->lock);
 	/* again under the lock: another thread may have freed it meanwhile */
 	if (z->magic != ud_hk_zone.live) {

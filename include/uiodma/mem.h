@@ -413,6 +413,14 @@ struct ud_mem;
  * the device can use.  The IOVA mode is chosen first (see struct
  * ud_mem_config), so by default such a machine gets VA mode.
  *
+ * Fork: a child forked after this call may read and write the region's
+ * memory (its mappings are shared), but only this process reserves,
+ * frees or closes zones of it: in a child ud_zone_reserve(),
+ * ud_zone_free() and ud_mem_close() fail with EPERM, since the child's
+ * copy of the region's state would hand out or give back pages the parent
+ * uses.  Nor does a child make or drop the parent's device pins
+ * (ud_dev_open()).
+ *
  * Checked before anything is mapped: @cfg->flags holds only UD_MEM_*
  * bits, @cfg->mode and @cfg->backing are known values, @cfg->va_size,
  * @cfg->prealloc and @cfg->max_size are at most 64 TiB, a legacy region
@@ -446,9 +454,15 @@ struct ud_mem *ud_mem_open(const struct ud_mem_config *cfg);
  * translations of their addresses return UD_BAD_IOVA / NULL.  No other
  * thread may use @m meanwhile.
  *
+ * The pages go back to the kernel even while a uio_dma device is held
+ * (the process let go of the memory, as with ud_zone_free()): close the
+ * devices that can reach it first.  Only a process that dies keeps them
+ * pinned until its devices are quiet (ud_dev_open()).
+ *
  * Return: 0, or -1 with errno (EBUSY: pools or descriptor rings still
  * live in @m, the message naming them; EINVAL: @m is not a live region,
- * e.g. closed already).
+ * e.g. closed already; EPERM: called in a child forked after
+ * ud_mem_open()).
  */
 int ud_mem_close(struct ud_mem *m);
 
@@ -572,7 +586,9 @@ struct ud_zone;
  *
  * Return: the zone (memory not zeroed), or NULL with errno set (EINVAL bad
  * parameters, a NUMA node that does not exist, or @m not a live region;
- * ENAMETOOLONG name too long; EEXIST name in use; ENOMEM no room).
+ * ENAMETOOLONG name too long; EEXIST name in use; ENOMEM no room, or a
+ * held uio_dma device could not pin the new page (RLIMIT_MEMLOCK); EPERM
+ * called in a child forked after ud_mem_open()).
  */
 struct ud_zone *ud_zone_reserve(struct ud_mem *m, const char *name,
 				size_t len, const struct ud_zone_params *p);
@@ -587,7 +603,7 @@ struct ud_zone *ud_zone_reserve(struct ud_mem *m, const char *name,
  *
  * Return: 0, or -1 with errno set (EINVAL: @z is not a live zone, e.g.
  * freed already or its region closed; EBUSY: a pool or descriptor ring
- * holds it; ENOMEM).
+ * holds it; ENOMEM; EPERM: called in a child forked after ud_mem_open()).
  */
 int ud_zone_free(struct ud_zone *z);
 

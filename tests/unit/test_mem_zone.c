@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <uiodma.h>
 
@@ -288,6 +289,45 @@ START_TEST(grow_and_give_back)
 }
 END_TEST
 
+/*
+ * A child forked after ud_mem_open() shares the region's memfd with its
+ * parent but has its own copy of the region's state: a zone it freed or
+ * reserved took or gave a page the parent uses (and dropped the parent's
+ * device pins, found by an attack on lib/dma_pins.c).  It may use the
+ * memory; reserving, freeing and closing are refused with EPERM.
+ */
+START_TEST(forked_child_refused)
+{
+	HP_NEED_PAGES(PS, 4);
+	struct ud_mem *m = ud_mem_open(NULL);
+	struct ud_zone *z;
+	int st;
+	pid_t c;
+
+	ck_assert_msg(m != NULL, "%s", ud_errmsg());
+	z = ud_zone_reserve(m, "a", PS, NULL);
+	ck_assert_msg(z != NULL, "%s", ud_errmsg());
+	memset(ud_zone_addr(z), 0x5a, 64);
+	c = fork();
+	if (c == 0) {
+		int bad = 0;
+
+		bad |= ((unsigned char *)ud_zone_addr(z))[0] != 0x5a;
+		bad |= (ud_zone_free(z) != -1 || errno != EPERM) << 1;
+		bad |= !strstr(ud_errmsg(), "forked") << 2;
+		bad |= (ud_zone_reserve(m, "b", PS, NULL) != NULL || errno != EPERM) << 3;
+		bad |= (ud_mem_close(m) != -1 || errno != EPERM) << 4;
+		_exit(bad);
+	}
+	ck_assert_int_eq(waitpid(c, &st, 0), c);
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+		      "child's checks failed: %#x", WEXITSTATUS(st));
+	ck_assert_uint_eq(((unsigned char *)ud_zone_addr(z))[0], 0x5a);
+	ck_assert_int_eq(ud_zone_free(z), 0);
+	ck_assert_int_eq(ud_mem_close(m), 0);
+}
+END_TEST
+
 START_TEST(translation_misses)
 {
 	int local = 0;
@@ -369,6 +409,7 @@ static Suite *zone_suite(void)
 	tcase_add_test(tc, random_rules);
 	tcase_add_test(tc, names_and_errors);
 	tcase_add_test(tc, grow_and_give_back);
+	tcase_add_test(tc, forked_child_refused);
 	tcase_add_test(tc, translation_misses);
 	tcase_add_test(tc, lookups_during_churn);
 	suite_add_tcase(s, tc);

@@ -5,7 +5,12 @@
 #    zone, a legacy region: refused with ENOMEM naming RLIMIT_MEMLOCK,
 #    nothing left pinned or mapped half-way, later calls work;
 #  - a held device unbound with live pins: its pins go, the rest stay
-#    right, and after ud_dev_close everything works and is given back;
+#    right, zones work on (the unbound device is skipped), and after
+#    ud_dev_close everything is given back;
+#  - a child forked after ud_mem_open frees a zone it inherited: refused
+#    (EPERM), the parent's pins and page stay; ud_mem_close with a device
+#    open gives its pages back (the process let go), a new region is
+#    pinned again;
 #  - all four devices hold the same memory, the process is killed with one
 #    forked holder per device: pins go holder by holder, the hugepages only
 #    after the last;
@@ -48,6 +53,8 @@ attack four-devices-killed 20 many "$edu" "$nic1" "$nic2" "$nvme"
 attack race-pagemap 15 race 5 memfd "$edu" "$nvme"
 attack race-kpin 15 race 4 kpin "$edu" "$nic1"
 attack kill-with-holder 30 kill 8 0x5eed memfd "$edu" "$nic1"
+attack forked-child 15 fork "$edu" "$nic1"
+attack memclose-held 15 memclose "$edu"
 for d in "$nic1" "$nic2"; do echo default > "/sys/bus/pci/devices/$d/reset_method"; done
 unbind "$edu"
 unbind "$nic1"

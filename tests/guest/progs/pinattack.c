@@ -26,14 +26,18 @@
  *				process, one holder per device
  *   pinattack big BDF		1 GiB pages (skips if none)
  *
- * Reproducers of what case 175 does not assert (see their output):
  *   pinattack fork BDF1 BDF2	a forked child's ud_zone_free of a zone it
- *				inherited unpins the parent's device pins
- *				(same control file) and frees its page
- *   pinattack memclose BDF	ud_mem_close with the device open gives the
- *				pages back at once
+ *				inherited is refused (EPERM): it once
+ *				unpinned the parent's device pins (same
+ *				control file) and freed its page
+ *   pinattack memclose BDF	ud_mem_close with the device open: the
+ *				process let go of the memory, its pages go
+ *				back (close devices first); a new region is
+ *				pinned through the device again
+ * Reproducers of what case 175 does not assert (see their output):
  *   pinattack source BDF	an injected pa_source whose addresses are not
- *				the pages' physical ones: ud_dev_open EIO
+ *				the pages' physical ones (a source is
+ *				trusted: its pages are pinned all the same)
  *   pinattack offline BDF	memory offline of a published (pagemap) page's
  *				block, without and with the device open
  *
@@ -887,6 +891,10 @@ static int cmd_memclose(const char *b1)
 	       b1, vmpin_kb(getpid()), pins_held() - pins0, meminfo("HugePages_Free"), free0);
 	printf("pinattack: memclose_returned_while_open %s\n",
 	       meminfo("HugePages_Free") == free0 ? "yes" : "no");
+	/* the process let go of them (as with ud_zone_free): given back */
+	CHECK(meminfo("HugePages_Free") == free0 && vmpin_kb(getpid()) == 0,
+	      "ud_mem_close with the device open kept its pages (VmPin %ld, free %ld, start %ld)",
+	      vmpin_kb(getpid()), meminfo("HugePages_Free"), free0);
 	m = open_mem("page", 0);
 	if (!zone_page(m))
 		die("zone: %s", ud_errmsg());
