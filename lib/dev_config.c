@@ -31,6 +31,26 @@ UD_EXPORT ssize_t ud_dev_cfg_read(const struct ud_dev *d, unsigned int off,
 	return n;
 }
 
+/*
+ * 0 unless a kernel driver other than a UIO driver, vfio-pci or pci-stub
+ * drives @d: then -1 with EBUSY.  Its config space, bus mastering and
+ * reset are that driver's; the library only reads them (found by a
+ * new-user trial: ud_dev_bus_master(d, 0) on a NIC the kernel drove took
+ * its network down).
+ */
+static int kernel_driven(const struct ud_dev *d, const char *fn)
+{
+	if (d->drv != UD_DRV_NONE || !d->info.driver[0] ||
+	    !strcmp(d->info.driver, "pci-stub"))
+		return 0;
+	return ud_fail(EBUSY, "%s: %s is driven by the kernel's %s driver, "
+		       "which owns its config space, bus mastering and reset: "
+		       "the library only reads a device it does not hold; "
+		       "bind it to uio_dma first (uiodma bind %s, which "
+		       "refuses a device the host is using)", fn, d->info.addr,
+		       d->info.driver, d->info.addr);
+}
+
 UD_EXPORT ssize_t ud_dev_cfg_write(struct ud_dev *d, unsigned int off,
 				   const void *buf, size_t len)
 {
@@ -44,6 +64,8 @@ UD_EXPORT ssize_t ud_dev_cfg_write(struct ud_dev *d, unsigned int off,
 	if (d->looking)
 		return ud_fail(EPERM, "%s was opened with ud_dev_inspect(), which only looks: open it with ud_dev_open() to write config space",
 			       d->info.addr);
+	if (kernel_driven(d, "ud_dev_cfg_write"))
+		return -1;
 	if (!d->cfg_rw)
 		return ud_fail(EACCES, "config space of %s is read-only for this process: writing it needs root",
 			       d->info.addr);
@@ -157,6 +179,8 @@ UD_EXPORT int ud_dev_reset(struct ud_dev *d)
 	if (d->looking)
 		return ud_fail(EPERM, "%s was opened with ud_dev_inspect(), which only looks: open it with ud_dev_open() to reset it",
 			       d->info.addr);
+	if (kernel_driven(d, "ud_dev_reset"))
+		return -1;
 	if (d->drv == UD_DRV_VFIO_PCI)
 		return ud_vfio_dev_reset(d);
 	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/reset", d->info.addr);
@@ -184,6 +208,8 @@ UD_EXPORT int ud_dev_bus_master(struct ud_dev *d, int on)
 	if (d->looking)
 		return ud_fail(EPERM, "%s was opened with ud_dev_inspect(), which only looks: open it with ud_dev_open()",
 			       d->info.addr);
+	if (kernel_driven(d, "ud_dev_bus_master"))
+		return -1;
 	if (d->drv == UD_DRV_UIO_DMA) {
 		uint32_t v = !!on;
 

@@ -412,6 +412,10 @@ struct ud_dev;
  *
  * The device may be bound to any driver, or none: config space then works
  * but BAR mapping needs a UIO driver (uio_dma, igb_uio, uio_pci_generic).
+ * A device another kernel driver drives (not pci-stub) is that driver's:
+ * the library reads its config space, but config writes,
+ * ud_dev_bus_master() and ud_dev_reset() fail with EBUSY, naming the
+ * driver and the bind command.
  * Over uio_dma this opens /dev/uio_dma/<addr> (waiting up to
  * UD_DEV_WAIT_MS for it).  Over any UIO driver it also holds /dev/uioN
  * open for as long as the handle lives.  Over uio_dma one process holds a
@@ -678,7 +682,8 @@ ssize_t ud_dev_cfg_read(const struct ud_dev *d, unsigned int off, void *buf,
  *
  * Needs root.
  *
- * Return: bytes written, or -1 with errno.
+ * Return: bytes written, or -1 with errno (EBUSY: another kernel driver
+ * drives the device, see ud_dev_open()).
  */
 ssize_t ud_dev_cfg_write(struct ud_dev *d, unsigned int off, const void *buf,
 			 size_t len);
@@ -744,7 +749,7 @@ unsigned int ud_dev_find_cap(const struct ud_dev *d, uint8_t cap_id);
  * uio_pci_generic through the command register (PCI 3.0, 6.2.2).
  *
  * Return: 0, or -1 with errno (EPERM: the device is not held; ENODEV: it
- * was unbound).
+ * was unbound; EBUSY: another kernel driver drives it).
  */
 int ud_dev_bus_master(struct ud_dev *d, int on);
 
@@ -755,7 +760,8 @@ int ud_dev_bus_master(struct ud_dev *d, int on);
  * The kernel saves and restores the config space around the reset
  * (FLR, PM or bus reset, whatever the device supports).  Needs root.
  *
- * Return: 0, or -1 with errno (EOPNOTSUPP: the device cannot be reset).
+ * Return: 0, or -1 with errno (EOPNOTSUPP: the device cannot be reset;
+ * EBUSY: another kernel driver drives it).
  */
 int ud_dev_reset(struct ud_dev *d);
 

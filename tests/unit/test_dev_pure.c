@@ -193,6 +193,36 @@ START_TEST(handle_caps)
 }
 END_TEST
 
+/*
+ * A device another kernel driver drives is that driver's: config writes,
+ * bus mastering and reset are refused with EBUSY naming the driver (a
+ * new-user trial turned a kernel-driven NIC's bus mastering off through
+ * ud_dev_open + ud_dev_bus_master and took its network down).  No driver
+ * or pci-stub: not refused for that reason.
+ */
+START_TEST(kernel_driven_refused)
+{
+	struct ud_dev d;
+	uint16_t v = 0;
+
+	fake(&d, "e1000e", 0, 1, 1);
+	ck_assert_int_eq(ud_dev_bus_master(&d, 0), -1);
+	ck_assert_int_eq(errno, EBUSY);
+	ck_assert_ptr_nonnull(strstr(ud_errmsg(), "kernel's e1000e driver"));
+	ck_assert_ptr_nonnull(strstr(ud_errmsg(), "uiodma bind 0000:03:00.0"));
+	ck_assert_int_eq(ud_dev_reset(&d), -1);
+	ck_assert_int_eq(errno, EBUSY);
+	ck_assert_int_eq(ud_dev_cfg_write16(&d, 4, v), -1);
+	ck_assert_int_eq(errno, EBUSY);
+	for (int i = 0; i < 2; i++) {
+		fake(&d, i ? "pci-stub" : "", 0, 1, 1);
+		d.cfg_rw = 1;	/* cfg_fd -1: the write itself fails, EBADF */
+		ck_assert_int_eq(ud_dev_cfg_write16(&d, 4, v), -1);
+		ck_assert_int_ne(errno, EBUSY);
+	}
+}
+END_TEST
+
 START_TEST(require_messages)
 {
 	struct ud_dev d;
@@ -387,6 +417,7 @@ static Suite *dev_suite(void)
 	tcase_add_test(tc, driver_caps);
 	tcase_add_test(tc, cap_names);
 	tcase_add_test(tc, handle_caps);
+	tcase_add_test(tc, kernel_driven_refused);
 	tcase_add_test(tc, require_messages);
 	tcase_add_test(tc, irq_off_messages);
 	tcase_add_test(tc, irq_outlives_dev);
