@@ -78,7 +78,7 @@ int cmd_bind(const struct cli *c)
 		if (!r && !strcmp(drv, "vfio-pci"))
 			modprobe("vfio_iommu_type1");
 		if (r) {
-			fprintf(stderr, "uiodma bind: %s\n", ud_errmsg());
+			cmd_fail("bind");
 			rc = 1;
 			continue;
 		}
@@ -129,7 +129,7 @@ int cmd_unbind(const struct cli *c)
 		if (ud_dev_info(addr, &info) == 0)
 			snprintf(was, sizeof(was), "%s", info.driver);
 		if (ud_dev_unbind(addr, flags, now, sizeof(now))) {
-			fprintf(stderr, "uiodma unbind: %s\n", ud_errmsg());
+			cmd_fail("unbind");
 			rc = 1;
 			continue;
 		}

@@ -16,6 +16,11 @@ int cmd_hp_show(void);				/* hugepages.c */
 int cmd_hp_reserve(const struct cli *c);	/* hugepages.c */
 int cmd_hp_clean(const struct cli *c);		/* hugepages.c */
 
+/* cmd_fail() - print a failed library call's message for command @cmd
+ * ("bind", "hugepages reserve") with its errno's name, as
+ * "uiodma CMD: MESSAGE [ENAME]" on stderr; errno as the call left it. */
+void cmd_fail(const char *cmd);			/* dispatch.c */
+
 /* run() - run the command @c names; EXIT_USAGE if it names none. */
 int run(const struct cli *c);			/* dispatch.c */
 

@@ -1,7 +1,21 @@
 // SPDX-License-Identifier: MIT
-/* Run the command the parsed command line names. */
+/* Run the command the parsed command line names; report a failed call. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <uiodma/error.h>
+
 #include "cli.h"
 #include "commands.h"
+
+void cmd_fail(const char *cmd)
+{
+	const char *name = strerrorname_np(errno);
+
+	fprintf(stderr, "uiodma %s: %s [%s]\n", cmd, ud_errmsg(),
+		name ? name : "?");
+}
 
 int run(const struct cli *c)
 {

@@ -19,7 +19,7 @@ int cmd_hp_show(void)
 	struct ud_hp_info hp;
 
 	if (ud_hp_discover(&hp) || ud_hp_print(stdout, &hp)) {
-		fprintf(stderr, "uiodma hugepages show: %s\n", ud_errmsg());
+		cmd_fail("hugepages show");
 		return 1;
 	}
 	return 0;
@@ -36,7 +36,7 @@ int cmd_hp_reserve(const struct cli *c)
 		return 1;
 	}
 	if (ud_hp_set_pages(c->page_size, c->node, c->count, &granted)) {
-		fprintf(stderr, "uiodma hugepages reserve: %s\n", ud_errmsg());
+		cmd_fail("hugepages reserve");
 		return 1;
 	}
 	if (c->page_size)
@@ -60,7 +60,7 @@ int cmd_hp_clean(const struct cli *c)
 	long n = ud_hp_clean_stale(c->dir, NULL, &st, stdout);
 
 	if (n < 0) {
-		fprintf(stderr, "uiodma hugepages clean: %s\n", ud_errmsg());
+		cmd_fail("hugepages clean");
 		return 1;
 	}
 	printf("%lu stale file(s) removed (%llu bytes freed), %lu in use kept\n",

@@ -62,7 +62,7 @@ int cmd_info(const struct cli *c)
 	int vfio;
 
 	if (!d) {
-		fprintf(stderr, "uiodma info: %s\n", ud_errmsg());
+		cmd_fail("info");
 		return 1;
 	}
 	i = ud_dev_get_info(d);

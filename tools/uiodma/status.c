@@ -366,7 +366,7 @@ int cmd_status(const struct cli *c)
 	int r;
 
 	if (collect_status(&st)) {
-		fprintf(stderr, "uiodma status: %s\n", ud_errmsg());
+		cmd_fail("status");
 		free_status(&st);
 		return 1;
 	}
