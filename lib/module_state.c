@@ -109,6 +109,14 @@ int ud_module_state_in(const struct ud_module_roots *r, const char *name,
 	snprintf(dir, sizeof(dir), "%s/%s", r->lib_modules, r->release);
 	if (!access(path, F_OK) || listed(dir, "modules.builtin", canon))
 		return UD_MODULE_LOADED;
+	if (r->proc_modules && access(r->proc_modules, F_OK)) {
+		snprintf(fix, len, "the running kernel %s cannot load modules "
+			 "(no %s: built without CONFIG_MODULES, or booted with "
+			 "nomodule), so %s cannot be loaded here; boot a kernel "
+			 "with module support (Debian's linux-image packages "
+			 "have it)", r->release, r->proc_modules, name);
+		return UD_MODULE_MISSING;
+	}
 	if (listed(dir, "modules.dep", canon)) {
 		snprintf(fix, len, "%s is installed for the running kernel %s "
 			 "but not loaded: as root, modprobe %s", name,
@@ -122,7 +130,8 @@ int ud_module_state_in(const struct ud_module_roots *r, const char *name,
 UD_EXPORT int ud_module_state(const char *name, char *fix, size_t len)
 {
 	struct utsname u;
-	struct ud_module_roots r = { "/sys/module", "/lib/modules", u.release };
+	struct ud_module_roots r = { "/sys/module", "/lib/modules", u.release,
+				     "/proc/modules" };
 
 	if (uname(&u))
 		return ud_fail(errno, "uname failed: %s", strerror(errno));

@@ -15,6 +15,7 @@ struct ud_module_roots {
 	const char *sys_module;
 	const char *lib_modules;
 	const char *release;
+	const char *proc_modules;	/* NULL: not checked */
 };
 
 /* ud_module_state_in() - ud_module_state() over @r. */
