@@ -198,7 +198,8 @@ began() {
 judge() {
 	rel=$1 job=$2 log=$3 secs=$4
 	tr -d '\r' < "$log" > "$log.txt"
-	if [ "$job" = demo ] || [ "$job" = bench ]; then
+	# the figures: make bench's BENCH lines come from bench and vabench
+	if [ "$job" = demo ] || [ "$job" = bench ] || [ "$job" = vabench ]; then
 		sed -n '/^UDGUEST START/,/^UDGUEST DMESG-BEGIN/p' "$log.txt" |
 			grep -v '^UDGUEST'
 	fi
