@@ -21,6 +21,7 @@ ip link set "$sink_if" up
 sink_mac=$(cat "/sys/class/net/$sink_if/address")
 rm -f /tmp/b-*
 . /guest/benchlib.sh
+. /guest/pktgen.sh
 
 # record SIDE SIZE ROUND PPS BUSY0: one sample, pps and ns per frame.
 record() {
@@ -43,25 +44,38 @@ ours() {
 }
 
 # kernel ROUND: pktgen on the NIC bound to the kernel's e1000e, both sizes.
+# Set up through pktgen.sh, which waits for rem_device_all to be done
+# before add_device (the race nic-rx.sh and case 210 met: every setting
+# after a failed add_device fails too, and pktgen sends nothing); a failed
+# setup, a send that does not end or no pps figure is a FAIL and records
+# no sample.
 kernel() {
 	bind e1000e "$nic"
 	_if=$(e1000e_netif "$nic")
 	ip link set "$_if" up
 	wait_for 10 grep -q 1 "/sys/class/net/$_if/carrier"
-	_pg=/proc/net/pktgen
-	echo rem_device_all > $_pg/kpktgend_0
-	echo "add_device $_if" > $_pg/kpktgend_0
 	for size in 60 1514; do
-		for _c in "count $frames" "pkt_size $size" "dst 10.9.0.1" "dst_mac $sink_mac" \
-			  "clone_skb 1000" "burst 32" "delay 0"; do
-			echo "$_c" > "$_pg/$_if"
-		done
+		_err=$(pktgen_prepare "$_if" "count $frames" "pkt_size $size" \
+			"dst 10.9.0.1" "dst_mac $sink_mac" "clone_skb 1000" \
+			"burst 32" "delay 0")
+		if [ -n "$_err" ]; then
+			fail bench-nic-tx "pktgen setup: $_err"
+			continue
+		fi
 		_b0=$(busy)
-		echo start > $_pg/pgctrl
-		record pktgen $size "$1" "$(sed -n 's/^ *\([0-9]*\)pps.*/\1/p' "$_pg/$_if")" \
-			"$_b0"
+		if ! timeout 120 sh -c "echo start > $PKTGEN/pgctrl"; then
+			echo stop > $PKTGEN/pgctrl
+			fail bench-nic-tx "pktgen did not finish in 120 s: $(grep Result "$PKTGEN/$_if")"
+			continue
+		fi
+		_pps=$(sed -n 's/^ *\([0-9]*\)pps.*/\1/p' "$PKTGEN/$_if")
+		if [ -z "$_pps" ]; then
+			fail bench-nic-tx "no pps from pktgen: $(grep Result "$PKTGEN/$_if")"
+			continue
+		fi
+		record pktgen $size "$1" "$_pps" "$_b0"
 	done
-	echo rem_device_all > $_pg/kpktgend_0
+	pktgen_release
 	ip link set "$_if" down
 	unbind "$nic"
 }
