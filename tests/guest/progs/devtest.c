@@ -278,39 +278,6 @@ static int cmd_reset(const char *bdf)
 	return r ? 1 : 0;
 }
 
-/*
- * In a forked child: keep only /dev/uioN (and stdio) and exec sleep, so
- * nothing of the victim's memory stays mapped or open here.
- */
-static void become_holder(void)
-{
-	DIR *dir = opendir("/proc/self/fd");
-	int keep = -1, dfd = dir ? dirfd(dir) : -1;
-	struct dirent *de;
-	char path[64], target[64];
-
-	while (dir && (de = readdir(dir))) {
-		int fd = atoi(de->d_name);
-		ssize_t n;
-
-		if (de->d_name[0] == '.' || fd <= 2 || fd == dfd)
-			continue;
-		snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
-		n = readlink(path, target, sizeof(target) - 1);
-		target[n > 0 ? n : 0] = 0;
-		if (!strncmp(target, "/dev/uio", 8) && target[8] >= '0' && target[8] <= '9')
-			keep = fd;
-		else
-			close(fd);
-	}
-	if (dir)
-		closedir(dir);
-	if (keep < 0 || fcntl(keep, F_SETFD, 0))
-		_exit(2);
-	execlp("sleep", "sleep", "600", (char *)NULL);
-	_exit(3);
-}
-
 struct victim_report {
 	int holder;			/* pid of the holder it started */
 	long pins_open, pins_dev, pins_grown, pins_shrunk;
@@ -342,7 +309,7 @@ static void victim(const char *bdf, int wfd)
 	r.pins_shrunk = pins_held();
 	r.holder = fork();
 	if (r.holder == 0)
-		become_holder();
+		hold_only_uio(NULL);
 	if (write(wfd, &r, sizeof(r)) != (ssize_t)sizeof(r))
 		die("victim: report");
 	(void)d;

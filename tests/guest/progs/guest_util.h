@@ -318,6 +318,61 @@ static inline long meminfo(const char *key)
 	return v;
 }
 
+/* VmPin of process @pid in kB (pages pinned and charged to it), -1 if
+ * unknown. */
+static inline long vm_pin_kb(pid_t pid)
+{
+	char path[64], line[256];
+	long v = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	f = fopen(path, "r");
+	while (f && fgets(line, sizeof(line), f))
+		if (!strncmp(line, "VmPin:", 6))
+			v = strtol(line + 6, NULL, 10);
+	if (f)
+		fclose(f);
+	return v;
+}
+
+/*
+ * In a forked child: become a holder of one /dev/uioN and nothing else of
+ * the parent's: close every fd but stdio and the one open on @uio (NULL:
+ * any /dev/uio<N>), clear its close-on-exec and exec "sleep 600", which
+ * drops every mapping (a memfd mapping inherited would keep the parent's
+ * pages alive).  Never returns (exit 2: no such fd).
+ */
+static inline void hold_only_uio(const char *uio)
+{
+	DIR *dir = opendir("/proc/self/fd");
+	int keep = -1, dfd = dir ? dirfd(dir) : -1;
+	struct dirent *de;
+	char path[64], target[64];
+
+	while (dir && (de = readdir(dir))) {
+		int fd = atoi(de->d_name);
+		ssize_t n;
+
+		if (de->d_name[0] == '.' || fd <= 2 || fd == dfd)
+			continue;
+		snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+		n = readlink(path, target, sizeof(target) - 1);
+		target[n > 0 ? n : 0] = 0;
+		if (uio ? !strcmp(target, uio) :
+		    !strncmp(target, "/dev/uio", 8) && target[8] >= '0' && target[8] <= '9')
+			keep = fd;
+		else
+			close(fd);
+	}
+	if (dir)
+		closedir(dir);
+	if (keep < 0 || fcntl(keep, F_SETFD, 0))
+		_exit(2);
+	execlp("sleep", "sleep", "600", (char *)NULL);
+	_exit(3);
+}
+
 /*
  * Pages pinned with FOLL_PIN now, system-wide: nr_foll_pin_acquired minus
  * nr_foll_pin_released from /proc/vmstat, after folding the per-CPU

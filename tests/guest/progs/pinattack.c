@@ -74,22 +74,6 @@ static int failures;
 		}                                                            \
 	} while (0)
 
-static long vmpin_kb(pid_t pid)
-{
-	char path[64], line[128];
-	long v = -1;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-	f = fopen(path, "r");
-	while (f && fgets(line, sizeof(line), f))
-		if (!strncmp(line, "VmPin:", 6))
-			v = strtol(line + 6, NULL, 10);
-	if (f)
-		fclose(f);
-	return v;
-}
-
 /* ---- memory variants */
 
 static const char *variant = "memfd";
@@ -151,45 +135,16 @@ static struct ud_zone *zone_page(struct ud_mem *m)
 
 /* ---- a holder of one device's /dev/uioN only */
 
-static void become_holder(int minor)
-{
-	DIR *dir = opendir("/proc/self/fd");
-	int keep = -1, dfd = dir ? dirfd(dir) : -1;
-	struct dirent *de;
-	char path[64], target[64], want[32];
-
-	snprintf(want, sizeof(want), "/dev/uio%d", minor);
-	while (dir && (de = readdir(dir))) {
-		int fd = atoi(de->d_name);
-		ssize_t n;
-
-		if (de->d_name[0] == '.' || fd <= 2 || fd == dfd)
-			continue;
-		snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
-		n = readlink(path, target, sizeof(target) - 1);
-		target[n > 0 ? n : 0] = 0;
-		if (!strcmp(target, want))
-			keep = fd;
-		else
-			close(fd);
-	}
-	if (dir)
-		closedir(dir);
-	if (keep < 0 || fcntl(keep, F_SETFD, 0))
-		_exit(2);
-	execlp("sleep", "sleep", "600", (char *)NULL);
-	_exit(3);
-}
-
 static pid_t fork_holder(struct ud_dev *d)
 {
-	int minor = ud_dev_get_info(d)->uio_minor;
+	char uio[32];
 	pid_t h;
 
+	snprintf(uio, sizeof(uio), "/dev/uio%d", ud_dev_get_info(d)->uio_minor);
 	fflush(stdout);
 	h = fork();
 	if (h == 0)
-		become_holder(minor);
+		hold_only_uio(uio);
 	if (h < 0)
 		die("fork: %s", strerror(errno));
 	return h;
@@ -322,7 +277,7 @@ static void *mem_thread(void *arg)
 static int cmd_race(int secs, int argc, char **argv)
 {
 	long pins0 = pins_held(), free0 = meminfo("HugePages_Free");
-	long kb0 = vmpin_kb(getpid());
+	long kb0 = vm_pin_kb(getpid());
 	pthread_t zt[MAXZT], dt[2 * MAXDEV], mt;
 	int ndt, checks = 0, bad_checks = 0;
 	bool kpin = !strcmp(variant, "kpin");
@@ -353,7 +308,7 @@ static int cmd_race(int secs, int argc, char **argv)
 		/* everyone is between calls: the library is quiet */
 		size_t mp0 = mapped_pages(mems[0]), mp1 = mapped_pages(mems[1]);
 		long n = atomic_load(&open_now);
-		long kb = vmpin_kb(getpid()) - kb0;
+		long kb = vm_pin_kb(getpid()) - kb0;
 		long want = (long)(mp1 * (size_t)n + mp0 * (size_t)(n + kpin)) * 2048;
 		long pins = pins_held() - pins0;
 
@@ -392,8 +347,8 @@ static int cmd_race(int secs, int argc, char **argv)
 		       pins, pins0, fr, free0);
 		failures++;
 	}
-	CHECK(vmpin_kb(getpid()) == kb0, "VmPin %ld kB at the end, %ld at start",
-	      vmpin_kb(getpid()), kb0);
+	CHECK(vm_pin_kb(getpid()) == kb0, "VmPin %ld kB at the end, %ld at start",
+	      vm_pin_kb(getpid()), kb0);
 	return failures ? 1 : 0;
 }
 
@@ -579,14 +534,14 @@ static int rlimit_run(const char *b1, const char *b2, const char *var)
 			die("zone %d: %s", i, ud_errmsg());
 	d1 = ud_dev_open(b1);
 	CHECK(d1, "%s: 3 pages (6 MiB) under 8 MiB: ud_dev_open: %s", var, ud_errmsg());
-	kb = vmpin_kb(getpid());
+	kb = vm_pin_kb(getpid());
 	CHECK(kb == 6144, "%s: VmPin %ld kB after one device, want 6144", var, kb);
 	d2 = ud_dev_open(b2);
 	printf("    %s: second device (12 MiB over 8): %s: %s\n", var,
 	       d2 ? "opened" : strerror(errno), d2 ? "" : ud_errmsg());
 	CHECK(!d2 && errno == ENOMEM && strstr(ud_errmsg(), "RLIMIT_MEMLOCK"),
 	      "%s: second device over the limit not refused with ENOMEM naming RLIMIT_MEMLOCK", var);
-	kb = vmpin_kb(getpid());
+	kb = vm_pin_kb(getpid());
 	CHECK(kb == 6144, "%s: VmPin %ld kB after the refused open, want 6144", var, kb);
 	CHECK(pins_held() - pins0 == 3 * 512, "%s: %ld pins after the refused open, want %d",
 	      var, pins_held() - pins0, 3 * 512);
@@ -599,8 +554,8 @@ static int rlimit_run(const char *b1, const char *b2, const char *var)
 	      "%s: zone over the pin limit not refused with ENOMEM naming RLIMIT_MEMLOCK", var);
 	CHECK(mapped_pages(m) == 4, "%s: %zu pages mapped after the refused zone, want 4",
 	      var, mapped_pages(m));
-	CHECK(vmpin_kb(getpid()) == 8192, "%s: VmPin %ld kB after the refused zone, want 8192",
-	      var, vmpin_kb(getpid()));
+	CHECK(vm_pin_kb(getpid()) == 8192, "%s: VmPin %ld kB after the refused zone, want 8192",
+	      var, vm_pin_kb(getpid()));
 	CHECK(meminfo("HugePages_Free") == free0 - 4, "%s: HugePages_Free %ld, want %ld",
 	      var, meminfo("HugePages_Free"), free0 - 4);
 	CHECK(pins_held() - pins0 == 4 * 512, "%s: %ld pins, want %d", var,
@@ -609,12 +564,12 @@ static int rlimit_run(const char *b1, const char *b2, const char *var)
 	z[4] = zone_page(m);
 	CHECK(z[4], "%s: a zone after one was freed: %s", var, ud_errmsg());
 	ud_dev_close(d1);
-	CHECK(vmpin_kb(getpid()) == 0, "%s: VmPin %ld kB after closing the device",
-	      var, vmpin_kb(getpid()));
+	CHECK(vm_pin_kb(getpid()) == 0, "%s: VmPin %ld kB after closing the device",
+	      var, vm_pin_kb(getpid()));
 	d2 = ud_dev_open(b2);
 	CHECK(d2, "%s: the other device after the first closed: %s", var, ud_errmsg());
-	CHECK(vmpin_kb(getpid()) == 8192, "%s: VmPin %ld kB, want 8192", var,
-	      vmpin_kb(getpid()));
+	CHECK(vm_pin_kb(getpid()) == 8192, "%s: VmPin %ld kB, want 8192", var,
+	      vm_pin_kb(getpid()));
 	ud_dev_close(d2);
 	ud_mem_close(m);
 	long pins, fr;
@@ -662,7 +617,7 @@ static int cmd_rlimit(const char *b1, const char *b2)
 		printf("    legacy 10 MiB with a device held under 8 MiB: %s\n",
 		       m ? "opened" : ud_errmsg());
 		CHECK(!m && errno == ENOMEM, "legacy over the limit not refused");
-		CHECK(vmpin_kb(getpid()) == 0, "legacy refused: VmPin %ld", vmpin_kb(getpid()));
+		CHECK(vm_pin_kb(getpid()) == 0, "legacy refused: VmPin %ld", vm_pin_kb(getpid()));
 		CHECK(meminfo("HugePages_Free") == free0, "legacy refused: free %ld, want %ld",
 		      meminfo("HugePages_Free"), free0);
 		CHECK(pins_held() == pins0, "legacy refused: pins %ld want %ld",
@@ -670,7 +625,7 @@ static int cmd_rlimit(const char *b1, const char *b2)
 		cf.prealloc = 4 * HP;
 		m = ud_mem_open(&cf);
 		CHECK(m, "legacy 8 MiB: %s", ud_errmsg());
-		CHECK(vmpin_kb(getpid()) == 8192, "legacy VmPin %ld", vmpin_kb(getpid()));
+		CHECK(vm_pin_kb(getpid()) == 8192, "legacy VmPin %ld", vm_pin_kb(getpid()));
 		ud_mem_close(m);
 		ud_dev_close(d);
 		_exit(failures ? 1 : 0);
@@ -697,13 +652,13 @@ static int cmd_unbind(const char *b1, const char *b2)
 			die("zone: %s", ud_errmsg());
 	if (!(d1 = ud_dev_open(b1)) || !(d2 = ud_dev_open(b2)))
 		die("open: %s", ud_errmsg());
-	CHECK(vmpin_kb(getpid()) == 2 * 4096, "VmPin %ld, want 8192", vmpin_kb(getpid()));
+	CHECK(vm_pin_kb(getpid()) == 2 * 4096, "VmPin %ld, want 8192", vm_pin_kb(getpid()));
 	write_sysfs(b1, "/sys/bus/pci/devices/%s/driver/unbind", b1);
 	msleep(100);
 	printf("    %s unbound while held: VmPin %ld kB, pins %ld\n", b1,
-	       vmpin_kb(getpid()), pins_held() - pins0);
-	CHECK(vmpin_kb(getpid()) == 4096, "after unbind VmPin %ld, want 4096 (the other device's)",
-	      vmpin_kb(getpid()));
+	       vm_pin_kb(getpid()), pins_held() - pins0);
+	CHECK(vm_pin_kb(getpid()) == 4096, "after unbind VmPin %ld, want 4096 (the other device's)",
+	      vm_pin_kb(getpid()));
 	z[2] = zone_page(m);
 	printf("    zone with the unbound device still open: %s%s\n",
 	       z[2] ? "reserved" : strerror(errno), z[2] ? "" : ud_errmsg());
@@ -715,13 +670,13 @@ static int cmd_unbind(const char *b1, const char *b2)
 	ud_dev_close(d1);
 	z[2] = zone_page(m);
 	CHECK(z[2], "zone after closing the unbound device: %s", ud_errmsg());
-	CHECK(vmpin_kb(getpid()) == 3 * 2048, "VmPin %ld, want 6144", vmpin_kb(getpid()));
+	CHECK(vm_pin_kb(getpid()) == 3 * 2048, "VmPin %ld, want 6144", vm_pin_kb(getpid()));
 	snprintf(path, sizeof(path), "/sys/bus/pci/drivers/uio_dma/bind");
 	write_sysfs(b1, "%s", path);
 	msleep(200);
 	d1 = ud_dev_open(b1);
 	CHECK(d1, "reopen after rebind: %s", ud_errmsg());
-	CHECK(vmpin_kb(getpid()) == 3 * 4096, "VmPin %ld, want 12288", vmpin_kb(getpid()));
+	CHECK(vm_pin_kb(getpid()) == 3 * 4096, "VmPin %ld, want 12288", vm_pin_kb(getpid()));
 	ud_dev_close(d1);
 	ud_dev_close(d2);
 	ud_mem_close(m);
@@ -747,7 +702,7 @@ static int cmd_fork(const char *b1, const char *b2)
 			die("zone: %s", ud_errmsg());
 	if (!(d = ud_dev_open(b1)))
 		die("open: %s", ud_errmsg());
-	long kb = vmpin_kb(getpid()), p1 = pins_held() - pins0;
+	long kb = vm_pin_kb(getpid()), p1 = pins_held() - pins0;
 	uint64_t pa0 = ud_virt2iova(ud_zone_addr(z[0]));
 
 	memset(ud_zone_addr(z[0]), 0x5a, 64);
@@ -761,8 +716,8 @@ static int cmd_fork(const char *b1, const char *b2)
 			printf("    child: ud_dev_open %s: %s\n", b2, ud_errmsg());
 			_exit(1);
 		}
-		printf("    child: opened %s: VmPin %ld kB\n", b2, vmpin_kb(getpid()));
-		_exit(vmpin_kb(getpid()) == 3 * 2048 ? 0 : 1);
+		printf("    child: opened %s: VmPin %ld kB\n", b2, vm_pin_kb(getpid()));
+		_exit(vm_pin_kb(getpid()) == 3 * 2048 ? 0 : 1);
 	}
 	waitpid(c, &st, 0);
 	CHECK(WIFEXITED(st) && !WEXITSTATUS(st), "child opening another device");
@@ -780,7 +735,7 @@ static int cmd_fork(const char *b1, const char *b2)
 		_exit(0);
 	}
 	waitpid(c, &st, 0);
-	long kb2 = vmpin_kb(getpid()), p2 = pins_held() - pins0;
+	long kb2 = vm_pin_kb(getpid()), p2 = pins_held() - pins0;
 	uint64_t pa_now = 0;
 	unsigned char b = *(volatile unsigned char *)ud_zone_addr(z[0]);
 
@@ -831,9 +786,9 @@ static int cmd_many(int argc, char **argv)
 		if (!zone_page(m))
 			die("zone: %s", ud_errmsg());
 		printf("    victim: %d devices, 2 pages: VmPin %ld kB\n", argc,
-		       vmpin_kb(getpid()));
-		if (vmpin_kb(getpid()) != 2 * 2048 * argc)
-			printf("FAIL: VmPin %ld kB, want %d\n", vmpin_kb(getpid()),
+		       vm_pin_kb(getpid()));
+		if (vm_pin_kb(getpid()) != 2 * 2048 * argc)
+			printf("FAIL: VmPin %ld kB, want %d\n", vm_pin_kb(getpid()),
 			       2 * 2048 * argc);
 		for (int i = 0; i < argc; i++)
 			h[i] = fork_holder(d[i]);
@@ -888,18 +843,18 @@ static int cmd_memclose(const char *b1)
 		die("open: %s", ud_errmsg());
 	CHECK(ud_mem_close(m) == 0, "ud_mem_close: %s", ud_errmsg());
 	printf("    ud_mem_close with %s open: VmPin %ld kB, pins %ld, HugePages_Free %ld (start %ld)\n",
-	       b1, vmpin_kb(getpid()), pins_held() - pins0, meminfo("HugePages_Free"), free0);
+	       b1, vm_pin_kb(getpid()), pins_held() - pins0, meminfo("HugePages_Free"), free0);
 	printf("pinattack: memclose_returned_while_open %s\n",
 	       meminfo("HugePages_Free") == free0 ? "yes" : "no");
 	/* the process let go of them (as with ud_zone_free): given back */
-	CHECK(meminfo("HugePages_Free") == free0 && vmpin_kb(getpid()) == 0,
+	CHECK(meminfo("HugePages_Free") == free0 && vm_pin_kb(getpid()) == 0,
 	      "ud_mem_close with the device open kept its pages (VmPin %ld, free %ld, start %ld)",
-	      vmpin_kb(getpid()), meminfo("HugePages_Free"), free0);
+	      vm_pin_kb(getpid()), meminfo("HugePages_Free"), free0);
 	m = open_mem("page", 0);
 	if (!zone_page(m))
 		die("zone: %s", ud_errmsg());
-	CHECK(vmpin_kb(getpid()) == 2048, "new region with the device open: VmPin %ld",
-	      vmpin_kb(getpid()));
+	CHECK(vm_pin_kb(getpid()) == 2048, "new region with the device open: VmPin %ld",
+	      vm_pin_kb(getpid()));
 	ud_dev_close(d);
 	ud_mem_close(m);
 	CHECK(!await_returned(pins0, free0, 3000, &pins, &fr),
@@ -1047,8 +1002,8 @@ static int cmd_big(const char *b1)
 	if (!(d = ud_dev_open(b1)))
 		die("open: %s", ud_errmsg());
 	printf("    1 GiB page, device open: VmPin %ld kB, pins %ld\n",
-	       vmpin_kb(getpid()), pins_held() - pins0);
-	CHECK(vmpin_kb(getpid()) == 1 << 20, "VmPin %ld, want 1048576", vmpin_kb(getpid()));
+	       vm_pin_kb(getpid()), pins_held() - pins0);
+	CHECK(vm_pin_kb(getpid()) == 1 << 20, "VmPin %ld, want 1048576", vm_pin_kb(getpid()));
 	fflush(stdout);
 	h = fork_holder(d);
 	ud_dev_close(d);

@@ -301,23 +301,6 @@ static long huge_free(void)
 	return v;
 }
 
-/* VmPin of process @pid in kB. */
-static long vm_pin_kb(pid_t pid)
-{
-	char path[64], line[256];
-	long v = -1;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-	f = fopen(path, "r");
-	while (f && fgets(line, sizeof(line), f))
-		if (!strncmp(line, "VmPin:", 6))
-			v = strtol(line + 6, NULL, 10);
-	if (f)
-		fclose(f);
-	return v;
-}
-
 /* Physical address of @va (root reads PFNs from pagemap); 0 if not present. */
 static uint64_t va2pa(const void *va)
 {
