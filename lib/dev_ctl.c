@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
-/* Opening a uio_dma control device, shared by the device, interrupt and
- * pin-source code. */
+/* Opening a uio_dma control device and pinning through it, shared by the
+ * device, interrupt, pin-source and device-pin code. */
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -57,4 +58,33 @@ int ud_ctl_open(const char *addr)
 
 	snprintf(path, sizeof(path), "/dev/uio_dma/%s", addr);
 	return ud_ctl_open_path(path);
+}
+
+int ud_ctl_pin(int fd, const char *who, uint64_t va, size_t size,
+	       uint64_t *pa, uint64_t *handle)
+{
+	struct uio_dma_pin req = {
+		.vaddr = va, .len = size, .page_size = size,
+		.pa_array = (uintptr_t)pa,
+	};
+	int e;
+
+	if (ioctl(fd, UIO_DMA_IOC_PIN, &req) == 0) {
+		*handle = req.handle;
+		return 0;
+	}
+	e = errno;
+	return ud_fail(e, "%s: uio_dma could not pin the %zu kB page at %#"
+		       PRIx64 ": %s%s", who, size >> 10, va, strerror(e),
+		       e == ENODEV ? " (the device was unbound from uio_dma)" :
+		       e == EINVAL ? " (not backed by pages of that size)" :
+		       e == ENOMEM ? " (pinned memory counts against "
+		       "RLIMIT_MEMLOCK, once per device that pins it: raise "
+		       "it with ulimit -l or LimitMEMLOCK=, or run with "
+		       "CAP_IPC_LOCK)" : "");
+}
+
+void ud_ctl_unpin(int fd, uint64_t handle)
+{
+	ioctl(fd, UIO_DMA_IOC_UNPIN, &handle);
 }

@@ -30,13 +30,11 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
-#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <uiodma/dev.h>
-#include <uiodma/uio_dma_ioctl.h>
 
+#include "dev_ctl.h"
 #include "dma_pins.h"
 #include "internal.h"
 #include "mem_internal.h"
@@ -74,28 +72,12 @@ static bool mine(const struct pin_dev *d)
 static int pin(struct pin_dev *d, uint64_t pa, uint64_t va, size_t size,
 	       bool pa_real)
 {
-	uint64_t got = 0;
-	struct uio_dma_pin req = {
-		.vaddr = va, .len = size, .page_size = size,
-		.pa_array = (uintptr_t)&got,
-	};
+	uint64_t got = 0, h;
 
-	if (ioctl(d->ctl_fd, UIO_DMA_IOC_PIN, &req) < 0) {
-		int e = errno;
-
-		return ud_fail(e, "%s: pinning the %zu kB page at %#" PRIx64
-			       " (address %#" PRIx64 ") through uio_dma, which "
-			       "keeps memory the device can reach from going "
-			       "back to the kernel, failed: %s%s", d->addr,
-			       size >> 10, va, pa, strerror(e),
-			       e == ENOMEM ? "; pinned memory counts against "
-			       "RLIMIT_MEMLOCK, once per device: raise it "
-			       "(ulimit -l, LimitMEMLOCK=) or run with "
-			       "CAP_IPC_LOCK" : e == ENODEV ? "; the device "
-			       "was unbound" : "");
-	}
+	if (ud_ctl_pin(d->ctl_fd, d->addr, va, size, &got, &h))
+		return -1;
 	if (pa_real && got != pa) {
-		ioctl(d->ctl_fd, UIO_DMA_IOC_UNPIN, &req.handle);
+		ud_ctl_unpin(d->ctl_fd, h);
 		return ud_fail(EIO, "%s: the page at %#" PRIx64 " is at "
 			       "physical address %#" PRIx64 " now, but it was "
 			       "at %#" PRIx64 " when the library mapped it and "
@@ -107,8 +89,8 @@ static int pin(struct pin_dev *d, uint64_t pa, uint64_t va, size_t size,
 			       "(ud_pa_source_kpin()), whose pages never move",
 			       d->addr, va, got, pa);
 	}
-	if (ud_pa_table_put(&d->pins, pa, req.handle)) {
-		ioctl(d->ctl_fd, UIO_DMA_IOC_UNPIN, &req.handle);
+	if (ud_pa_table_put(&d->pins, pa, h)) {
+		ud_ctl_unpin(d->ctl_fd, h);
 		return -1;
 	}
 	return 0;
@@ -119,7 +101,7 @@ static void unpin(struct pin_dev *d, uint64_t pa)
 	uint64_t h;
 
 	if (ud_pa_table_take(&d->pins, pa, &h))
-		ioctl(d->ctl_fd, UIO_DMA_IOC_UNPIN, &h);
+		ud_ctl_unpin(d->ctl_fd, h);
 }
 
 int ud_dma_pins_page_add(const struct ud_mem *m, uint64_t pa, char *va)
@@ -187,7 +169,7 @@ int ud_dma_pins_dev_add(int ctl_fd, const char *addr)
 		/* the device is not used yet: its pins can go at once */
 		for (size_t j = 0; j < d->pins.cap; j++)
 			if (ud_pa_table_live(&d->pins, j))
-				ioctl(ctl_fd, UIO_DMA_IOC_UNPIN, &d->pins.val[j]);
+				ud_ctl_unpin(ctl_fd, d->pins.val[j]);
 		pthread_mutex_unlock(&P.lock);
 		ud_pa_table_free(&d->pins);
 		free(d);

@@ -19,12 +19,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <uiodma/mem.h>
 #include <uiodma/module.h>
-#include <uiodma/uio_dma_ioctl.h>
 #include "dev_ctl.h"
 #include "internal.h"
 #include "mem_internal.h"
@@ -36,11 +34,6 @@ struct kpin {
 	struct ud_pa_table pins;	/* page address -> pin handle */
 };
 
-static void unpin(struct kpin *k, uint64_t handle)
-{
-	ioctl(k->fd, UIO_DMA_IOC_UNPIN, &handle);
-}
-
 static int kpin_resolve(void *ctx, void *va, size_t page_size, size_t n,
 			uint64_t *pa)
 {
@@ -49,26 +42,13 @@ static int kpin_resolve(void *ctx, void *va, size_t page_size, size_t n,
 
 	pthread_mutex_lock(&k->lock);
 	for (i = 0; i < n; i++) {
-		struct uio_dma_pin req = {
-			.vaddr = (uintptr_t)va + i * page_size,
-			.len = page_size,
-			.page_size = page_size,
-			.pa_array = (uintptr_t)&pa[i],
-		};
+		uint64_t h;
 
-		if (ioctl(k->fd, UIO_DMA_IOC_PIN, &req) < 0) {
-			int e = errno;
-
-			ud_fail(e, "uio_dma could not pin the %zu-byte page at %p: %s%s",
-				page_size, req.vaddr ? (void *)(uintptr_t)req.vaddr : NULL,
-				strerror(e),
-				e == ENODEV ? " (the device was unbound; pin through another uio_dma device)" :
-				e == EINVAL ? " (not backed by pages of that size)" :
-				e == ENOMEM ? " (pinned memory counts against RLIMIT_MEMLOCK: raise it with ulimit -l or LimitMEMLOCK=, or run with CAP_IPC_LOCK)" : "");
+		if (ud_ctl_pin(k->fd, "uio_dma pin source",
+			       (uintptr_t)va + i * page_size, page_size, &pa[i], &h))
 			break;
-		}
-		if (ud_pa_table_put(&k->pins, pa[i], req.handle)) {
-			unpin(k, req.handle);
+		if (ud_pa_table_put(&k->pins, pa[i], h)) {
+			ud_ctl_unpin(k->fd, h);
 			break;
 		}
 	}
@@ -78,7 +58,7 @@ static int kpin_resolve(void *ctx, void *va, size_t page_size, size_t n,
 			uint64_t h;
 
 			if (ud_pa_table_take(&k->pins, pa[i], &h))
-				unpin(k, h);
+				ud_ctl_unpin(k->fd, h);
 		}
 		pthread_mutex_unlock(&k->lock);
 		return -1;
@@ -96,7 +76,7 @@ static void kpin_release(void *ctx, void *va, uint64_t pa, size_t page_size)
 	(void)page_size;
 	pthread_mutex_lock(&k->lock);
 	if (ud_pa_table_take(&k->pins, pa, &h))
-		unpin(k, h);
+		ud_ctl_unpin(k->fd, h);
 	pthread_mutex_unlock(&k->lock);
 }
 
