@@ -17,9 +17,11 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
+#include <linux/capability.h>
 #include <uiodma/uio_dma_ioctl.h>
 
 /* The UIO node under test, e.g. "uio0". */
@@ -316,6 +318,23 @@ static inline long meminfo(const char *key)
 	if (f)
 		fclose(f);
 	return v;
+}
+
+/* Drop CAP_IPC_LOCK (effective, permitted, inheritable) so that
+ * RLIMIT_MEMLOCK binds this process, root or not; 0 or -1 (errno). */
+static inline int drop_ipc_lock(void)
+{
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct d[2];
+	uint32_t bit = 1u << (CAP_IPC_LOCK % 32);
+	int i = CAP_IPC_LOCK / 32;
+
+	if (syscall(SYS_capget, &h, d))
+		return -1;
+	d[i].effective &= ~bit;
+	d[i].permitted &= ~bit;
+	d[i].inheritable &= ~bit;
+	return (int)syscall(SYS_capset, &h, d);
 }
 
 /* VmPin of process @pid in kB (pages pinned and charged to it), -1 if

@@ -502,21 +502,6 @@ static int cmd_kill(int rounds, unsigned int seed, const char *held,
 
 /* ---- rlimit */
 
-static int drop_ipc_lock(void)
-{
-	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
-	struct __user_cap_data_struct d[2];
-	uint32_t bit = 1u << (CAP_IPC_LOCK % 32);
-	int i = CAP_IPC_LOCK / 32;
-
-	if (syscall(SYS_capget, &h, d))
-		return -1;
-	d[i].effective &= ~bit;
-	d[i].permitted &= ~bit;
-	d[i].inheritable &= ~bit;
-	return (int)syscall(SYS_capset, &h, d);
-}
-
 static int rlimit_run(const char *b1, const char *b2, const char *var)
 {
 	struct rlimit rl = { 8 << 20, 8 << 20 };

@@ -1760,21 +1760,6 @@ static int t_map_rules(void)
 	return failures;
 }
 
-static int drop_ipc_lock(void)
-{
-	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
-	struct __user_cap_data_struct d[2];
-	uint32_t bit = 1u << (CAP_IPC_LOCK % 32);
-	int i = CAP_IPC_LOCK / 32;
-
-	if (syscall(SYS_capget, &h, d))
-		return -1;
-	d[i].effective &= ~bit;
-	d[i].permitted &= ~bit;
-	d[i].inheritable &= ~bit;
-	return (int)syscall(SYS_capset, &h, d);
-}
-
 static int memlock_child(int sock, void *arg)
 {
 	struct rlimit rl = { 1 << 20, 1 << 20 };
